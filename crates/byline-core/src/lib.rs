@@ -1,0 +1,32 @@
+//! # byline-core
+//!
+//! The data model and extension API of byline, and the only crate a plugin depends on:
+//!
+//! - [`Article`] with its immutable `text`, its metadata and the annotation layers
+//!   ([`Entity`], [`Timex`], [`Quote`]), all with byte offsets;
+//! - the shared token analysis ([`Article::analysis`], from `byline-text`);
+//! - the [`Stage`] trait and [`Registry`] through which built-in and third-party components
+//!   are registered the same way;
+//! - the output contract ([`output`]): JSON with code-point offsets.
+//!
+//! ## Stability
+//!
+//! byline-core follows semantic versioning with this promise to plugin authors: within a
+//! minor version line (0.1.x) nothing public is removed or changed in meaning. A minor
+//! version may add layers, fields on non-exhaustive types, provided methods on traits and
+//! registry methods; it never changes `Stage::process`'s signature or the output contract's
+//! existing fields. Changes to the output contract bump [`output::SCHEMA_VERSION`].
+
+pub mod article;
+pub mod layers;
+pub mod output;
+pub mod registry;
+pub mod stage;
+
+pub use article::{Article, Published, PublishedError};
+pub use byline_text::{Analysis, Sentence, Token, TokenKind};
+pub use layers::{
+    Entity, EntityLabel, Layer, Quote, QuoteKind, Speaker, TextSpan, Timex, TimexType,
+};
+pub use registry::{BuildContext, BuildError, ConfigError, RawConfig, Registry, StageFactory};
+pub use stage::{Flow, Stage, StageError};

@@ -1,0 +1,206 @@
+//! The `Registry`: component types by name, each with a factory that parses its own config.
+//!
+//! Config is read in two phases. The runtime reads each component table's `type`, strips the
+//! keys it owns itself (`type`, `inputs`, ...) and hands the rest, still carrying its
+//! positions in the file, to the factory registered under that type as a [`RawConfig`]. The
+//! factory deserializes it into its own `#[serde(deny_unknown_fields)]` struct, so an
+//! unknown or mistyped field is reported at its line and column in the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::stage::Stage;
+
+/// A config error inside one component's table. `span` is a byte range into the config file
+/// that the runtime turns into `file:line:column`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+impl ConfigError {
+    pub fn new(message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            span: None,
+        }
+    }
+}
+
+impl From<toml::de::Error> for ConfigError {
+    fn from(e: toml::de::Error) -> ConfigError {
+        ConfigError {
+            message: e.message().to_string(),
+            span: e.span(),
+        }
+    }
+}
+
+/// One component's own config table, with its positions in the config file.
+pub struct RawConfig<'a> {
+    table: Spanned<DeTable<'a>>,
+}
+
+impl<'a> RawConfig<'a> {
+    pub fn new(table: Spanned<DeTable<'a>>) -> RawConfig<'a> {
+        RawConfig { table }
+    }
+
+    /// Parses a standalone TOML table, as plugin tests do.
+    pub fn from_toml(source: &'a str) -> Result<RawConfig<'a>, ConfigError> {
+        Ok(RawConfig {
+            table: DeTable::parse(source)?,
+        })
+    }
+
+    /// Deserializes the table into the factory's own config type.
+    pub fn parse<T: DeserializeOwned>(self) -> Result<T, ConfigError> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(self.table.into_deserializer()).map_err(ConfigError::from)
+    }
+}
+
+/// What a factory knows about the component it builds.
+#[derive(Debug, Clone, Default)]
+pub struct BuildContext {
+    /// The component's id in the pipeline (`entities` in `[stages.entities]`).
+    pub id: String,
+    /// The pipeline's `data_dir`, for components that keep state.
+    pub data_dir: PathBuf,
+}
+
+/// Why a component could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// The config table is wrong; the span points into the file.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The config parsed, but the component cannot start with it (a missing model file, an
+    /// empty keyword list, ...).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+type StageBuilder =
+    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Stage>, BuildError> + Send + Sync>;
+
+/// A registered stage type.
+pub struct StageFactory {
+    pub description: &'static str,
+    build: StageBuilder,
+}
+
+impl StageFactory {
+    pub fn build(
+        &self,
+        config: RawConfig<'_>,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Stage>, BuildError> {
+        (self.build)(config, context)
+    }
+}
+
+/// Component types by name. Built-ins and plugins register the same way:
+///
+/// ```ignore
+/// let mut registry = Registry::builtin(); // from byline-cli's `Builtin` trait
+/// my_plugin::register(&mut registry);
+/// ```
+#[derive(Default)]
+pub struct Registry {
+    stages: BTreeMap<&'static str, StageFactory>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// Registers a stage type. `build` receives the stage's own config, already
+    /// deserialized into `C` (use `#[serde(deny_unknown_fields)]` on it). Registering a type
+    /// name twice replaces the earlier factory, so a plugin may override a built-in.
+    pub fn register_stage<C, F>(
+        &mut self,
+        type_name: &'static str,
+        description: &'static str,
+        build: F,
+    ) where
+        C: DeserializeOwned + 'static,
+        F: Fn(C, &BuildContext) -> Result<Box<dyn Stage>, BuildError> + Send + Sync + 'static,
+    {
+        let build: StageBuilder = Box::new(move |raw, context| {
+            let config: C = raw.parse()?;
+            build(config, context)
+        });
+        self.stages
+            .insert(type_name, StageFactory { description, build });
+    }
+
+    pub fn stage(&self, type_name: &str) -> Option<&StageFactory> {
+        self.stages.get(type_name)
+    }
+
+    /// Stage type names with their one-line descriptions, sorted by name.
+    pub fn stage_types(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.stages.iter().map(|(name, f)| (*name, f.description))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Article, Flow, StageError};
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct UpperConfig {
+        #[allow(dead_code)]
+        field: String,
+    }
+
+    struct Noop;
+    impl Stage for Noop {
+        fn process(&self, _: &mut Article) -> Result<Flow, StageError> {
+            Ok(Flow::Continue)
+        }
+    }
+
+    fn registry() -> Registry {
+        let mut r = Registry::new();
+        r.register_stage("noop", "does nothing", |_: UpperConfig, _| {
+            Ok(Box::new(Noop) as Box<dyn Stage>)
+        });
+        r
+    }
+
+    #[test]
+    fn unknown_field_error_points_at_the_key() {
+        let source = "field = \"x\"\ncolour = \"blue\"\n";
+        let raw = RawConfig::from_toml(source).unwrap_or_else(|e| panic!("{e}"));
+        let err = registry()
+            .stage("noop")
+            .map(|f| f.build(raw, &BuildContext::default()));
+        let Some(Err(BuildError::Config(err))) = err else {
+            panic!("expected a config error");
+        };
+        assert!(err.message.contains("colour"), "{}", err.message);
+        let span = err.span.unwrap_or_default();
+        assert_eq!(&source[span], "colour");
+    }
+
+    #[test]
+    fn lists_types_with_descriptions() {
+        assert_eq!(
+            registry().stage_types().collect::<Vec<_>>(),
+            [("noop", "does nothing")]
+        );
+    }
+}

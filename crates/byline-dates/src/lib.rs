@@ -1,0 +1,1 @@
+//! byline-dates (under construction).

@@ -1,0 +1,1 @@
+//! byline-entities (under construction).

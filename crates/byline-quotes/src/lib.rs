@@ -1,0 +1,1 @@
+//! byline-quotes (under construction).

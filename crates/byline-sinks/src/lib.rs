@@ -1,0 +1,1 @@
+//! byline-sinks (under construction).
