@@ -50,4 +50,13 @@ pub trait Stage: Send + Sync + 'static {
 
     /// Annotates one article.
     fn process(&self, article: &mut Article) -> Result<Flow, StageError>;
+
+    /// Annotates a batch, one result per article in order. The runtime hands stages
+    /// batches to save per-article overhead; a stage that talks to something outside
+    /// (the exec stage's child process) overrides this to keep several requests in flight.
+    /// If a batch panics, the runtime re-runs its articles one by one through `process` to
+    /// find the one that did.
+    fn process_batch(&self, articles: &mut [Article]) -> Vec<Result<Flow, StageError>> {
+        articles.iter_mut().map(|a| self.process(a)).collect()
+    }
 }

@@ -1,1 +1,4 @@
-//! byline-dates (under construction).
+//! byline-dates: under construction in this session; registers nothing yet.
+
+/// Registers this crate's component types.
+pub fn register(_registry: &mut byline_core::Registry) {}
