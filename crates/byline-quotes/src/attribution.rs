@@ -1,0 +1,1027 @@
+//! The attribution rules: which spans are quotes, of what kind, and who said them.
+//!
+//! The rules run in a fixed order, each claiming the tokens it uses so that later rules do
+//! not read the same words twice:
+//!
+//! 1. **Quotations in marks** (`direct`), attributed after the closing mark (`…," she
+//!    said`, `…," said Jones`), before the opening mark (`Jones said: "…"`), across a split
+//!    (`"…," she said, "…"`: both pieces, one speaker), or, failing all that, to the speaker
+//!    of the paragraph run of quotes.
+//! 2. **Mark-less quotations**: `<clause>, <speaker> <speech verb> [short tail].` at the end
+//!    of a sentence. They are `direct` when the article has no quotation marks at all (they
+//!    were lost in conversion) and `indirect` otherwise, where this is reported speech.
+//! 3. **Indirect speech**: `X said (that) …`, `X told reporters …`, `X believes …`,
+//!    `according to X, …` / `…, according to X`. A quoted fragment inside makes it `mixed`.
+//! 4. Long quoted passages no rule claimed (`direct`, speaker from the run of quotes).
+//!
+//! Short quoted fragments that no rule claims are scare quotes or titles, not quotes.
+
+use std::ops::Range;
+
+use byline_core::{Quote, QuoteKind, Speaker, TextSpan, TokenKind};
+
+use crate::cues::{BE_FORMS, BETWEEN_SUBJECT_AND_CUE, Cue, CueClass, NP_BARRIERS, WordList};
+use crate::marks::{QuotedPiece, find_quoted, has_quotation_marks, is_quotation_mark};
+use crate::speakers::{
+    Mention, MentionKind, ROLE_NOUNS, Resolver, mention_after, sentence_subject, subject_before,
+};
+use crate::view::ArticleView;
+
+/// The switches of the rules (see `QuotesConfig`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rules {
+    pub indirect: bool,
+    pub markless: bool,
+    pub min_words: usize,
+    pub stances: bool,
+    pub min_stance_words: usize,
+}
+
+/// Longest tail allowed after a mark-less attribution ("…, Rahmani told the Aspen Security
+/// Forum on Tuesday.").
+const MAX_TAIL_TOKENS: usize = 9;
+
+/// Cues that may come before their speaker ("…, said Jones").
+pub(crate) const INVERTING_CUES: WordList = WordList {
+    bit: 1 << 0,
+    words: &[
+        "said",
+        "says",
+        "added",
+        "adds",
+        "asked",
+        "asks",
+        "wrote",
+        "writes",
+        "explained",
+        "continued",
+        "recalled",
+        "noted",
+        "argued",
+        "insisted",
+        "replied",
+        "responded",
+        "warned",
+        "told",
+        "tweeted",
+        "declared",
+        "cautioned",
+        "quipped",
+        "joked",
+        "countered",
+        "recalls",
+        "notes",
+        "explains",
+        "argues",
+        "insists",
+        "warns",
+        "observed",
+        "concluded",
+        "stated",
+    ],
+};
+
+/// Plural and generic words for people that can head a speaker description.
+pub(crate) const PEOPLE_NOUNS: WordList = WordList {
+    bit: 1 << 1,
+    words: &[
+        "officials",
+        "experts",
+        "analysts",
+        "residents",
+        "critics",
+        "supporters",
+        "people",
+        "voters",
+        "sources",
+        "witnesses",
+        "economists",
+        "lawmakers",
+        "leaders",
+        "members",
+        "observers",
+        "activists",
+        "investors",
+        "traders",
+        "doctors",
+        "scientists",
+        "researchers",
+        "man",
+        "woman",
+        "person",
+        "resident",
+        "voter",
+        "source",
+        "witness",
+        "group",
+        "company",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "statement",
+        "report",
+        "police",
+    ],
+};
+
+/// Words that may open what follows a mark-less attribution: times, places, the medium.
+pub(crate) const TAIL_OPENERS: WordList = WordList {
+    bit: 1 << 2,
+    words: &[
+        "in",
+        "on",
+        "at",
+        "to",
+        "during",
+        "after",
+        "before",
+        "from",
+        "with",
+        "this",
+        "last",
+        "earlier",
+        "later",
+        "recently",
+        "again",
+        "yesterday",
+        "today",
+        "tonight",
+        "late",
+        "early",
+        "of",
+        "via",
+        "through",
+        "when",
+        "while",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "afterwards",
+        "afterward",
+        "previously",
+        "once",
+        "then",
+        "now",
+        "last",
+        "next",
+        "shortly",
+        "publicly",
+        "privately",
+        "ahead",
+        "outside",
+    ],
+};
+
+/// Words that may open a sentence before its subject.
+pub(crate) const SENTENCE_CONNECTIVES: WordList = WordList {
+    bit: 1 << 3,
+    words: &[
+        "but",
+        "and",
+        "so",
+        "yet",
+        "still",
+        "now",
+        "instead",
+        "meanwhile",
+        "also",
+        "then",
+    ],
+};
+
+/// Participles that continue an attribution ("…, he said, *adding* that …").
+pub(crate) const CONTINUING_PARTICIPLES: WordList = WordList {
+    bit: 1 << 4,
+    words: &[
+        "adding",
+        "saying",
+        "noting",
+        "citing",
+        "explaining",
+        "warning",
+        "arguing",
+        "insisting",
+        "referring",
+        "according",
+        "calling",
+        "claiming",
+        "suggesting",
+        "stressing",
+        "asking",
+        "telling",
+        "writing",
+    ],
+};
+
+enum Attribution {
+    Mention(Mention),
+    /// Same speaker as the earlier candidate with this index (split quotes, later
+    /// paragraphs of a multi-paragraph quote).
+    SameAs(usize),
+    /// No attribution of its own: the speaker of the surrounding run of quotes.
+    Nearby,
+}
+
+struct Candidate {
+    content: Range<usize>,
+    kind: QuoteKind,
+    cue: Option<Range<usize>>,
+    attribution: Attribution,
+}
+
+/// A speaker found next to a cue, the cue, and the first token after the attribution.
+struct Found {
+    mention: Mention,
+    cue: Range<usize>,
+    next: usize,
+    /// Where the quote resumes after a parenthetical attribution ("…, she said, …").
+    resumes: Option<usize>,
+}
+
+struct Extraction<'v, 'a> {
+    view: &'v ArticleView<'a>,
+    rules: Rules,
+    used: Vec<bool>,
+    /// Token is a quotation mark that opened or closed a piece.
+    piece_mark: Vec<bool>,
+    /// The latest speaker mention found in each sentence, for "…, adding that …".
+    sentence_speaker: Vec<Option<Mention>>,
+    candidates: Vec<Candidate>,
+    marks_present: bool,
+}
+
+/// Finds the quotes of one article.
+pub(crate) fn extract(view: &ArticleView<'_>, rules: Rules) -> Vec<Quote> {
+    let mut pieces = find_quoted(view);
+    pieces.sort_by_key(|p| p.open);
+    let mut piece_mark = vec![false; view.len()];
+    for p in &pieces {
+        piece_mark[p.open] = true;
+        if let Some(c) = p.close {
+            piece_mark[c] = true;
+        }
+    }
+    let mut x = Extraction {
+        view,
+        rules,
+        used: vec![false; view.len()],
+        piece_mark,
+        sentence_speaker: vec![None; view.analysis.sentences.len()],
+        candidates: Vec::new(),
+        marks_present: has_quotation_marks(&pieces),
+    };
+    x.direct_quotes(&pieces);
+    if rules.markless {
+        x.markless_quotes();
+    }
+    if rules.indirect {
+        x.indirect_quotes();
+    }
+    if rules.stances {
+        x.stance_quotes();
+    }
+    x.leftover_passages(&pieces);
+    x.resolve()
+}
+
+impl Extraction<'_, '_> {
+    fn claim(&mut self, range: Range<usize>) {
+        for slot in &mut self.used[range] {
+            *slot = true;
+        }
+    }
+
+    fn any_used(&self, range: Range<usize>) -> bool {
+        self.used[range].iter().any(|&u| u)
+    }
+
+    fn words_in(&self, range: Range<usize>) -> usize {
+        range.filter(|&i| self.view.is_word(i)).count()
+    }
+
+    /// Drops trailing commas, colons, dashes (and, for `sentence_end`, final punctuation
+    /// and closing marks) from a content range.
+    fn trim_content(&self, mut range: Range<usize>, sentence_end: bool) -> Range<usize> {
+        let view = self.view;
+        while range.end > range.start {
+            let last = range.end - 1;
+            let w = view.word(last);
+            let trailing = matches!(w, "," | ";" | ":" | "—" | "–" | "--" | "-")
+                || (sentence_end
+                    && (view.is_terminal(last) || (is_quotation_mark(w) && self.piece_mark[last])));
+            if !trailing {
+                break;
+            }
+            range.end -= 1;
+        }
+        while range.start < range.end && matches!(view.word(range.start), "," | ":" | "—" | "–")
+        {
+            range.start += 1;
+        }
+        range
+    }
+
+    fn is_direct_piece(&self, piece: &QuotedPiece) -> bool {
+        let view = self.view;
+        let words = self.words_in(piece.content.clone());
+        if words == 0 {
+            return false;
+        }
+        let sentence = view.sentence_tokens(piece.open);
+        let introduced = piece.open == sentence.start
+            || piece.open.checked_sub(1).is_some_and(|p| {
+                matches!(view.word(p), ":" | "," | "—" | "–" | "--" | "(")
+                    || view.cue(p).is_some_and(|c| c.class == CueClass::Speech)
+            });
+        let last = piece
+            .content
+            .end
+            .checked_sub(1)
+            .filter(|&l| l >= piece.content.start);
+        let ends_like_speech = piece.close.is_none()
+            || last.is_some_and(|l| matches!(view.word(l), "," | "." | "?" | "!" | "..." | "…"));
+        introduced
+            && (words >= self.rules.min_words || ends_like_speech)
+            && !self.title_like(piece.content.clone(), ends_like_speech)
+    }
+
+    /// "The Art of the Deal": mostly capitalised longer words, no closing punctuation.
+    fn title_like(&self, range: Range<usize>, ends_like_speech: bool) -> bool {
+        let view = self.view;
+        // The first word is capitalised in any sentence, so it says nothing.
+        let (mut long, mut capitalised) = (0usize, 0usize);
+        for i in range.start + 1..range.end {
+            if view.kind(i) == TokenKind::Word && view.tokens[i].len() > 3 {
+                long += 1;
+                capitalised += usize::from(view.is_capitalised(i));
+            }
+        }
+        long > 0 && long <= 12 && capitalised * 4 >= long * 3 && (!ends_like_speech || long <= 4)
+    }
+
+    fn direct_quotes(&mut self, pieces: &[QuotedPiece]) {
+        let mut attributed_as: Vec<Option<usize>> = vec![None; pieces.len()];
+        let mut start = 0;
+        while start < pieces.len() {
+            let run = pieces[start].run;
+            let mut end = start + 1;
+            while end < pieces.len() && pieces[end].run == run {
+                end += 1;
+            }
+            let run_pieces = start..end;
+            start = end;
+            let first = &pieces[run_pieces.start];
+            if !self.is_direct_piece(first) && attributed_as[run_pieces.start].is_none() {
+                self.fragment_then_attribution(first);
+                continue;
+            }
+            let last = &pieces[run_pieces.end - 1];
+            let (attribution, cue, split_next) =
+                if let Some(earlier) = attributed_as[run_pieces.start] {
+                    let cue = self.candidates[earlier].cue.clone();
+                    (Attribution::SameAs(earlier), cue, None)
+                } else if let Some(found) = last.close.and_then(|c| self.attribution_after(c + 1)) {
+                    self.claim(found.cue.clone());
+                    self.claim(found.mention.tokens.clone());
+                    let split = self.split_continuation(found.next, pieces, run_pieces.end);
+                    let sentence = self.view.sentence(found.cue.start);
+                    self.sentence_speaker[sentence] = Some(found.mention.clone());
+                    (Attribution::Mention(found.mention), Some(found.cue), split)
+                } else if let Some(found) = self.attribution_before(first.open) {
+                    self.claim(found.cue.clone());
+                    let sentence = self.view.sentence(first.open);
+                    self.sentence_speaker[sentence] = Some(found.mention.clone());
+                    (Attribution::Mention(found.mention), Some(found.cue), None)
+                } else {
+                    (Attribution::Nearby, None, None)
+                };
+            let mut head: Option<usize> = None;
+            let mut attribution = Some(attribution);
+            for piece in &pieces[run_pieces] {
+                self.claim(piece.open..piece.close.map_or(piece.content.end, |c| c + 1));
+                let content = self.trim_content(piece.content.clone(), false);
+                if content.is_empty() {
+                    continue;
+                }
+                let this = match (head, attribution.take()) {
+                    (Some(h), _) => Attribution::SameAs(h),
+                    (None, Some(a)) => a,
+                    (None, None) => Attribution::Nearby,
+                };
+                self.candidates.push(Candidate {
+                    content,
+                    kind: QuoteKind::Direct,
+                    cue: cue.clone(),
+                    attribution: this,
+                });
+                head.get_or_insert(self.candidates.len() - 1);
+            }
+            if let (Some(next), Some(h)) = (split_next, head) {
+                attributed_as[next] = Some(h);
+            }
+        }
+    }
+
+    /// `Teachers are "very, very keen," Kilfoyle said.`: a sentence with a quoted tail and
+    /// an attribution after it is a mixed quote.
+    fn fragment_then_attribution(&mut self, piece: &QuotedPiece) {
+        let Some(close) = piece.close else {
+            return;
+        };
+        let sentence = self.view.sentence_tokens(piece.open);
+        if sentence.start >= piece.open || self.any_used(sentence.start..close + 1) {
+            return;
+        }
+        let Some(found) = self.attribution_after(close + 1) else {
+            return;
+        };
+        let content = self.trim_content(sentence.start..close, false);
+        if self.words_in(content.clone()) < 3 {
+            return;
+        }
+        self.claim(sentence.start..close + 1);
+        self.claim(found.cue.clone());
+        self.claim(found.mention.tokens.clone());
+        let s = self.view.sentence(found.cue.start);
+        self.sentence_speaker[s] = Some(found.mention.clone());
+        self.candidates.push(Candidate {
+            content,
+            kind: QuoteKind::Mixed,
+            cue: Some(found.cue),
+            attribution: Attribution::Mention(found.mention),
+        });
+    }
+
+    /// `…," she said` / `…," said Jones` / `…," according to Jones` right after a closing
+    /// mark at `at - 1`.
+    fn attribution_after(&self, at: usize) -> Option<Found> {
+        let view = self.view;
+        let mut j = at;
+        // The second half of a doubled closing mark (`''`), then the comma.
+        while j < view.len() && (is_quotation_mark(view.word(j)) || view.word(j) == ",") {
+            j += 1;
+        }
+        if j >= view.len() {
+            return None;
+        }
+        if at == 0 || view.paragraph(j) != view.paragraph(at - 1) {
+            return None;
+        }
+        let sentence = view.sentence_tokens(j);
+        let found = self.attribution_at(j, sentence.end)?;
+        // The attribution may stand as its own short sentence (`…." Jones said.`), but a
+        // new sentence that goes on is reported speech of its own.
+        if sentence.start == j && found.next + 4 < sentence.end {
+            return None;
+        }
+        Some(found)
+    }
+
+    fn attribution_at(&self, j: usize, limit: usize) -> Option<Found> {
+        let view = self.view;
+        if view.is(j, "according") && view.is(j + 1, "to") {
+            let mention = mention_after(view, j + 2, limit)?;
+            let next = mention.tokens.end;
+            return Some(Found {
+                resumes: None,
+                mention,
+                cue: j..j + 2,
+                next,
+            });
+        }
+        if view.is_any(j, INVERTING_CUES)
+            || is_speech(view, j)
+                && view
+                    .word_at(j + 1)
+                    .is_some_and(|_| view.entity(j + 1).is_some())
+        {
+            let mention = mention_after(view, j + 1, limit).filter(|m| speaker_like(view, m))?;
+            let next = mention.tokens.end;
+            return Some(Found {
+                resumes: None,
+                mention,
+                cue: j..j + 1,
+                next,
+            });
+        }
+        let window = (j + 8).min(limit);
+        let k = (j..window)
+            .take_while(|&k| {
+                !is_quotation_mark(view.word(k))
+                    && (view.is_word(k)
+                        || view.kind(k) == TokenKind::Clitic
+                        || view.entity(k).is_some()
+                        || view.word(k) == ",")
+            })
+            .find(|&k| is_speech(view, k))?;
+        let mention = subject_before(view, k, j)?;
+        if mention.tokens.start != j && !titled(view, &mention, j) {
+            return None;
+        }
+        let mut next = k + 1;
+        if view.cue(k).is_some_and(|c| c.takes_addressee)
+            && let Some(object) = mention_after(view, next, limit)
+        {
+            next = object.tokens.end;
+        }
+        Some(Found {
+            resumes: None,
+            mention,
+            cue: k..k + 1,
+            next,
+        })
+    }
+
+    /// `Jones said: "…"`, `Jones told reporters, "…"`, `According to Jones, "…"`, or a
+    /// sentence ending in a colon before a quotation that opens the next sentence.
+    fn attribution_before(&self, open: usize) -> Option<Found> {
+        let view = self.view;
+        let sentence = view.sentence_tokens(open);
+        let (floor, from) = if open == sentence.start {
+            let previous = view.sentence(open).checked_sub(1)?;
+            let range = view.analysis.sentences[previous].tokens.clone();
+            if view.word(range.end - 1) != ":"
+                || view.paragraph(range.start) + 1 < view.paragraph(open)
+            {
+                return None;
+            }
+            (range.start, range.end - 1)
+        } else {
+            (sentence.start, open)
+        };
+        let lowest = from.saturating_sub(12).max(floor);
+        for c in (lowest..from).rev() {
+            let w = view.word(c);
+            if is_quotation_mark(w) || self.used[c] {
+                return None;
+            }
+            if view.is(c, "according") && view.is(c + 1, "to") {
+                let mention = mention_after(view, c + 2, from)?;
+                return Some(Found {
+                    resumes: None,
+                    next: mention.tokens.end,
+                    mention,
+                    cue: c..c + 2,
+                });
+            }
+            if let Some(found_cue) = view.cue(c)
+                && let Some(mention) = subject_before(view, c, floor)
+                && (!found_cue.noun_like || strong_subject(&mention))
+            {
+                return Some(Found {
+                    resumes: None,
+                    mention,
+                    cue: c..c + 1,
+                    next: c + 1,
+                });
+            }
+        }
+        None
+    }
+
+    /// After `…," she said`, another quotation opening right after the attribution
+    /// (`, "…"` or `. "…"`) continues the same quote, unless it has an attribution of its own.
+    fn split_continuation(
+        &self,
+        next: usize,
+        pieces: &[QuotedPiece],
+        following: usize,
+    ) -> Option<usize> {
+        let piece = pieces.get(following)?;
+        let view = self.view;
+        if piece.open < next
+            || piece.open - next > 6
+            || next >= view.len()
+            || view.paragraph(piece.open) != view.paragraph(next)
+        {
+            return None;
+        }
+        let gap_ok = (next..piece.open)
+            .all(|t| matches!(view.word(t), "," | ":" | "—" | "–" | ".") || view.is_word(t));
+        let opens_cleanly =
+            piece.open == next || matches!(view.word(piece.open - 1), "," | ":" | "—" | "–" | ".");
+        let own_attribution = piece
+            .close
+            .is_some_and(|c| self.attribution_after(c + 1).is_some());
+        (gap_ok && opens_cleanly && !own_attribution).then_some(following)
+    }
+
+    fn markless_quotes(&mut self) {
+        let view = self.view;
+        for s in 0..view.analysis.sentences.len() {
+            let range = view.analysis.sentences[s].tokens.clone();
+            if range.len() < 6 || self.any_used(range.clone()) {
+                continue;
+            }
+            for comma in range.start + 3..range.end {
+                if !view.is_punct(comma, ",") {
+                    continue;
+                }
+                let Some(found) = self.trailing_attribution(comma + 1, range.end) else {
+                    continue;
+                };
+                let content = self.trim_content(range.start..comma, false);
+                if self.words_in(content.clone()) < 3 {
+                    continue;
+                }
+                let kind = if range.clone().any(|t| self.piece_mark[t]) {
+                    QuoteKind::Mixed
+                } else if self.marks_present {
+                    QuoteKind::Indirect
+                } else {
+                    QuoteKind::Direct
+                };
+                self.claim(range.start..found.next);
+                self.sentence_speaker[s] = Some(found.mention.clone());
+                self.candidates.push(Candidate {
+                    content,
+                    kind,
+                    cue: Some(found.cue.clone()),
+                    attribution: Attribution::Mention(found.mention),
+                });
+                if let Some(resume) = found.resumes {
+                    let rest = self.trim_content(resume..range.end, true);
+                    if self.words_in(rest.clone()) >= 2 {
+                        self.claim(found.next..range.end);
+                        self.candidates.push(Candidate {
+                            content: rest,
+                            kind,
+                            cue: Some(found.cue),
+                            attribution: Attribution::SameAs(self.candidates.len() - 1),
+                        });
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// `<speaker> <speech verb> [tail].` or `<speech verb> <speaker> [tail].` from `j` to the
+    /// end of the sentence at `end`.
+    fn trailing_attribution(&self, j: usize, end: usize) -> Option<Found> {
+        let view = self.view;
+        let end = if end > j && view.is_terminal(end - 1) {
+            end - 1
+        } else {
+            end
+        };
+        if j >= end {
+            return None;
+        }
+        let (mention, cue_at, mut tail) = if view.is_any(j, INVERTING_CUES) {
+            let mention = mention_after(view, j + 1, end).filter(|m| speaker_like(view, m))?;
+            let tail = mention.tokens.end;
+            (mention, j, tail)
+        } else {
+            let window = (j + 9).min(end);
+            let k = (j..window)
+                .take_while(|&k| {
+                    view.is_word(k) || view.kind(k) == TokenKind::Clitic || view.entity(k).is_some()
+                })
+                .find(|&k| is_speech(view, k))?;
+            let mention = subject_before(view, k, j)?;
+            if mention.tokens.start != j && !titled(view, &mention, j) {
+                return None;
+            }
+            if noun_like(view, k) && !strong_subject(&mention) {
+                return None;
+            }
+            (mention, k, k + 1)
+        };
+        if view.cue(cue_at).is_some_and(|c| c.takes_addressee)
+            && let Some(object) = mention_after(view, tail, end)
+        {
+            tail = object.tokens.end;
+        }
+        // What may follow "Jones said": nothing, a time or place ("on Tuesday", "in a
+        // statement"), then the end, a participle ("…, adding that …") or, for a
+        // parenthetical attribution, the rest of the quote.
+        if tail < end && view.word(tail) != "," && !view.is_any(tail, TAIL_OPENERS) {
+            return None;
+        }
+        let mut t = tail;
+        while t < end && t - tail <= MAX_TAIL_TOKENS {
+            let w = view.word(t);
+            if w == "," {
+                // "…, the minister said, the talks will resume" goes on with the quote;
+                // "…, she said, as violence raged" or ", adding that …" does not.
+                let resumes =
+                    !view.is_any(t + 1, CONTINUING_PARTICIPLES) && !view.is_any(t + 1, NP_BARRIERS);
+                return Some(Found {
+                    mention,
+                    cue: cue_at..cue_at + 1,
+                    next: t,
+                    resumes: resumes.then_some(t + 1),
+                });
+            }
+            if view.is(t, "that") || view.cue(t).is_some() || is_quotation_mark(w) {
+                return None;
+            }
+            t += 1;
+        }
+        (t >= end).then_some(Found {
+            mention,
+            cue: cue_at..cue_at + 1,
+            next: end,
+            resumes: None,
+        })
+    }
+
+    fn indirect_quotes(&mut self) {
+        let view = self.view;
+        for s in 0..view.analysis.sentences.len() {
+            let range = view.analysis.sentences[s].tokens.clone();
+            let mut i = range.start;
+            while i < range.end {
+                if self.used[i] {
+                    i += 1;
+                    continue;
+                }
+                if view.kind(i) != TokenKind::Word {
+                    i += 1;
+                    continue;
+                }
+                let next = if view.is(i, "according") && view.is(i + 1, "to") {
+                    self.according_to(s, i)
+                } else if let Some(found_cue) = view.cue(i) {
+                    self.reported_speech(s, i, found_cue)
+                } else {
+                    None
+                };
+                i = next.unwrap_or(i + 1).max(i + 1);
+            }
+        }
+    }
+
+    /// "According to X, …" and "…, according to X." Returns the token to continue from.
+    fn according_to(&mut self, s: usize, i: usize) -> Option<usize> {
+        let view = self.view;
+        let range = view.analysis.sentences[s].tokens.clone();
+        let mention = mention_after(view, i + 2, range.end)?;
+        let after = mention.tokens.end;
+        let opens_sentence = i == range.start
+            || (i == range.start + 1 && view.is_in(range.start, &["but", "and", "yet", "so"]));
+        let content = if opens_sentence && view.word_at(after) == Some(",") {
+            self.trim_content(after + 1..range.end, true)
+        } else if i > range.start && view.word(i - 1) == "," {
+            self.trim_content(range.start..i - 1, false)
+        } else {
+            return None;
+        };
+        if self.words_in(content.clone()) < 3 || self.any_used(content.clone()) {
+            return None;
+        }
+        let kind = self.reported_kind(content.clone(), false);
+        self.claim(i..after);
+        self.claim(content.clone());
+        self.sentence_speaker[s] = Some(mention.clone());
+        self.candidates.push(Candidate {
+            content: content.clone(),
+            kind,
+            cue: Some(i..i + 2),
+            attribution: Attribution::Mention(mention),
+        });
+        Some(after.max(content.end))
+    }
+
+    /// "X said (that) …", "X told reporters …", "X believes …". Returns the token to
+    /// continue from.
+    fn reported_speech(&mut self, s: usize, i: usize, found_cue: Cue) -> Option<usize> {
+        let view = self.view;
+        let range = view.analysis.sentences[s].tokens.clone();
+        // "…, telling reporters …" / "Trump held a microphone, telling …": a participle's
+        // subject is the clause's subject, not the noun before it.
+        let participle = view.word(i).ends_with("ing");
+        let subject = if participle {
+            self.sentence_speaker[s]
+                .clone()
+                .or_else(|| sentence_subject(view, range.start, i))
+        } else {
+            subject_before(view, i, range.start)
+        };
+        let mention = match subject {
+            Some(m) => m,
+            None if participle => return None,
+            None if i > range.start + 2 && view.is_in(i - 1, &["and", "but"]) => {
+                sentence_subject(view, range.start, i - 1)?
+            }
+            // "Sandra Inman, a supporter from Jackson, Miss., said …": a subject too
+            // long to parse; the sentence's first name is the best guess.
+            None if found_cue.class == CueClass::Speech
+                && !found_cue.noun_like
+                && i > range.start
+                && view.word(i - 1) == ","
+                && let Some(subject) = sentence_subject(view, range.start, i) =>
+            {
+                subject
+            }
+            None if i > range.start
+                && view.word(i - 1) == ","
+                && view.is_any(i, CONTINUING_PARTICIPLES) =>
+            {
+                self.sentence_speaker[s].clone()?
+            }
+            None => return None,
+        };
+        if found_cue.noun_like && !strong_subject(&mention) {
+            return None;
+        }
+        let mut k = i + 1;
+        if found_cue.takes_addressee
+            && let Some(object) = mention_after(view, k, range.end)
+        {
+            k = object.tokens.end;
+        }
+        let window = (k + 8).min(range.end);
+        if let Some(that) = (k..window)
+            .take_while(|&t| {
+                !is_quotation_mark(view.word(t)) && !view.is_terminal(t) && view.word(t) != ":"
+            })
+            .find(|&t| view.is(t, "that"))
+        {
+            k = that + 1;
+        }
+        let mut colon = false;
+        if k < range.end && matches!(view.word(k), ":" | ",") {
+            colon = view.word(k) == ":";
+            k += 1;
+        }
+        // Content ends at the next claimed token, or where a second attribution of the
+        // same subject starts ("… and said he would …").
+        let stop = (k..range.end)
+            .find(|&t| {
+                self.used[t] || (view.is(t, "and") && t + 1 < range.end && is_speech(view, t + 1))
+            })
+            .unwrap_or(range.end);
+        let content = self.trim_content(k..stop, stop == range.end);
+        let words = self.words_in(content.clone());
+        // "… Kovac said on Friday.": a time or place, not what was said.
+        let only_circumstance = words <= 4 && view.is_any(content.start, TAIL_OPENERS);
+        if content.is_empty() || words < 2 || only_circumstance {
+            return None;
+        }
+        let kind = self.reported_kind(content.clone(), colon);
+        self.claim(i..content.end);
+        self.sentence_speaker[s] = Some(mention.clone());
+        self.candidates.push(Candidate {
+            content: content.clone(),
+            kind,
+            cue: Some(i..i + 1),
+            attribution: Attribution::Mention(mention),
+        });
+        Some(content.end)
+    }
+
+    /// "Trump endorsed the plan.": a sentence whose subject is a name or a pronoun and
+    /// whose verb is not in the cue lexicon, read as the subject's stance (PolNeAR annotates
+    /// these as attributions).
+    fn stance_quotes(&mut self) {
+        let view = self.view;
+        for s in 0..view.analysis.sentences.len() {
+            let range = view.analysis.sentences[s].tokens.clone();
+            let mut p = range.start;
+            while p < range.end && view.is_any(p, SENTENCE_CONNECTIVES) {
+                p += 1;
+            }
+            let Some(subject) = sentence_subject(view, p, range.end) else {
+                continue;
+            };
+            if matches!(subject.kind, MentionKind::Pronoun)
+                && view.is_in(subject.tokens.start, &["it", "you"])
+            {
+                continue;
+            }
+            let mut v = subject.tokens.end;
+            while v < range.end && view.is_any(v, BETWEEN_SUBJECT_AND_CUE) {
+                v += 1;
+            }
+            if v >= range.end
+                || view.kind(v) != TokenKind::Word
+                || view.is_capitalised(v)
+                || view.is_any(v, NP_BARRIERS)
+                || view.is_any(v, BE_FORMS)
+                || self.any_used(range.start..v + 1)
+            {
+                continue;
+            }
+            let stop = (v + 1..range.end)
+                .find(|&t| self.used[t])
+                .unwrap_or(range.end);
+            let content = self.trim_content(v + 1..stop, stop == range.end);
+            if content.is_empty() || self.words_in(content.clone()) < self.rules.min_stance_words {
+                continue;
+            }
+            self.claim(v..content.end);
+            self.candidates.push(Candidate {
+                content: content.clone(),
+                kind: self.reported_kind(content, false),
+                cue: Some(v..v + 1),
+                attribution: Attribution::Mention(subject),
+            });
+        }
+    }
+
+    fn reported_kind(&self, content: Range<usize>, after_colon: bool) -> QuoteKind {
+        if content.clone().any(|t| self.piece_mark[t]) {
+            QuoteKind::Mixed
+        } else if after_colon && !self.marks_present {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Indirect
+        }
+    }
+
+    fn leftover_passages(&mut self, pieces: &[QuotedPiece]) {
+        for piece in pieces {
+            let content = self.trim_content(piece.content.clone(), false);
+            if content.is_empty() || self.any_used(piece.open..piece.open + 1) {
+                continue;
+            }
+            let ends_like_speech = piece.close.is_none();
+            if self.words_in(content.clone()) < 8
+                || self.any_used(content.clone())
+                || self.title_like(content.clone(), ends_like_speech)
+            {
+                continue;
+            }
+            self.claim(piece.open..piece.close.map_or(content.end, |c| c + 1));
+            self.candidates.push(Candidate {
+                content,
+                kind: QuoteKind::Direct,
+                cue: None,
+                attribution: Attribution::Nearby,
+            });
+        }
+    }
+
+    fn resolve(self) -> Vec<Quote> {
+        let view = self.view;
+        let mut order: Vec<usize> = (0..self.candidates.len()).collect();
+        order.sort_by_key(|&c| self.candidates[c].content.start);
+        let mut resolver = Resolver::new(view);
+        let mut speakers: Vec<Option<Speaker>> = vec![None; self.candidates.len()];
+        let mut quotes = Vec::with_capacity(order.len());
+        for c in order {
+            let candidate = &self.candidates[c];
+            let speaker = match &candidate.attribution {
+                Attribution::Mention(m) => Some(resolver.resolve(view, m)),
+                Attribution::SameAs(earlier) => speakers[*earlier].clone(),
+                Attribution::Nearby => resolver.nearby(view, candidate.content.start),
+            };
+            speakers[c] = speaker.clone();
+            let (start, end) = view.span(candidate.content.clone());
+            let cue = candidate.cue.clone().map(|r| {
+                let (cs, ce) = view.span(r);
+                TextSpan {
+                    start: cs,
+                    end: ce,
+                    text: view.text[cs..ce].to_string(),
+                }
+            });
+            quotes.push(Quote {
+                start,
+                end,
+                text: view.text[start..end].to_string(),
+                kind: candidate.kind,
+                speaker,
+                cue,
+            });
+        }
+        quotes
+    }
+}
+
+/// `"…," CBS co-anchor Dana Roe said`: words before the name dress it as a title.
+fn titled(view: &ArticleView<'_>, mention: &Mention, from: usize) -> bool {
+    matches!(mention.kind, MentionKind::Entity(_))
+        && mention.tokens.start - from <= 5
+        && (from..mention.tokens.start).all(|t| view.is_word(t) || view.entity(t).is_some())
+}
+
+/// Whether a noun phrase after an inverted cue ("said *the minister*") can be a speaker:
+/// a name, a pronoun, or a description headed by a role or a word for people.
+fn speaker_like(view: &ArticleView<'_>, mention: &Mention) -> bool {
+    match mention.kind {
+        MentionKind::Entity(_) | MentionKind::Pronoun => true,
+        MentionKind::Description => mention.tokens.clone().any(|t| {
+            view.entity(t).is_some() || view.is_any(t, ROLE_NOUNS) || view.is_any(t, PEOPLE_NOUNS)
+        }),
+    }
+}
+
+fn is_speech(view: &ArticleView<'_>, i: usize) -> bool {
+    view.cue(i).is_some_and(|c| c.class == CueClass::Speech)
+}
+
+fn noun_like(view: &ArticleView<'_>, i: usize) -> bool {
+    view.cue(i).is_some_and(|c| c.noun_like)
+}
+
+/// A subject clear enough to read a noun-like cue ("claims", "calls") as a verb.
+fn strong_subject(mention: &Mention) -> bool {
+    matches!(mention.kind, MentionKind::Entity(_) | MentionKind::Pronoun)
+}

@@ -1,0 +1,611 @@
+//! The cue lexicon: the verbs (and "according to") that report what someone said or thought.
+//!
+//! Lookups work on single tokens, case-insensitively, without allocating: the stage checks
+//! every token of every article, so this is on the hot path.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// What a cue word reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CueClass {
+    /// Speech proper ("said", "told", "added"). Only these attribute quotes after the
+    /// quoted words (`…," she said.`) and mark-less quotes.
+    Speech,
+    /// Beliefs, thoughts, wishes ("believes", "thinks", "fears"). PolNeAR annotates these
+    /// as attributions too, so they count for indirect speech.
+    Belief,
+}
+
+/// A cue verb form and whether it is ambiguous with a noun ("claims", "calls"), which
+/// then needs a clear subject right before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cue {
+    pub class: CueClass,
+    pub noun_like: bool,
+    /// The verb takes a person as object before its content ("told reporters that …").
+    pub takes_addressee: bool,
+}
+
+const SPEECH: Cue = Cue {
+    class: CueClass::Speech,
+    noun_like: false,
+    takes_addressee: false,
+};
+const SPEECH_NOUNLIKE: Cue = Cue {
+    class: CueClass::Speech,
+    noun_like: true,
+    takes_addressee: false,
+};
+const SPEECH_TO: Cue = Cue {
+    class: CueClass::Speech,
+    noun_like: false,
+    takes_addressee: true,
+};
+const BELIEF: Cue = Cue {
+    class: CueClass::Belief,
+    noun_like: false,
+    takes_addressee: false,
+};
+const BELIEF_NOUNLIKE: Cue = Cue {
+    class: CueClass::Belief,
+    noun_like: true,
+    takes_addressee: false,
+};
+
+/// Speech verbs.
+const SPEECH_WORDS: &[&str] = &[
+    "said",
+    "says",
+    "saying",
+    "added",
+    "adds",
+    "adding",
+    "wrote",
+    "writes",
+    "writing",
+    "explained",
+    "explains",
+    "explaining",
+    "noted",
+    "noting",
+    "argued",
+    "argues",
+    "arguing",
+    "insisted",
+    "insists",
+    "insisting",
+    "stated",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "tweeted",
+    "continued",
+    "continues",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "conceded",
+    "concedes",
+    "recalled",
+    "recalls",
+    "recalling",
+    "suggested",
+    "suggests",
+    "suggesting",
+    "predicted",
+    "predicts",
+    "promised",
+    "pledged",
+    "vowed",
+    "vows",
+    "reiterated",
+    "stressed",
+    "emphasized",
+    "emphasised",
+    "cautioned",
+    "countered",
+    "contended",
+    "contends",
+    "complained",
+    "complains",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "maintained",
+    "maintains",
+    "observed",
+    "remarked",
+    "revealed",
+    "testified",
+    "shouted",
+    "joked",
+    "quipped",
+    "boasted",
+    "bragged",
+    "agreed",
+    "agrees",
+    "concluded",
+    "mused",
+    "wondered",
+    "lamented",
+    "proclaimed",
+    "commented",
+    "explain",
+    "argue",
+    "insist",
+    "suggest",
+    "predict",
+    "acknowledge",
+    "admit",
+    "deny",
+    "tweets",
+    "claimed",
+    "claiming",
+    "warned",
+    "warns",
+    "warning",
+    "alleged",
+    "alleges",
+    "charged",
+    "asserted",
+    "asserts",
+    "estimated",
+    "estimates",
+    "speculated",
+    "indicated",
+    "indicates",
+    "reported",
+    "urged",
+    "urges",
+    "demanded",
+    "questioned",
+    "blamed",
+    "accused",
+    "accuses",
+    "criticized",
+    "criticised",
+    "praised",
+    "described",
+    "describes",
+    "called",
+    "calling",
+    "announcing",
+];
+
+/// Speech verbs that are also nouns ("claims", "calls").
+const SPEECH_NOUNLIKE_WORDS: &[&str] = &[
+    "say", "notes", "claims", "claim", "states", "reports", "warn", "promises", "calls", "call",
+];
+
+/// Speech verbs that take the addressee before the content ("told reporters that …").
+const SPEECH_TO_WORDS: &[&str] = &[
+    "told", "tells", "telling", "tell", "assured", "assures", "reminded", "reminds", "informed",
+    "asked", "asks", "asking",
+];
+
+/// Beliefs, thoughts and stances; the stances are verbs that, in PolNeAR's training
+/// split, mostly head an attribution.
+const BELIEF_WORDS: &[&str] = &[
+    "believes",
+    "believed",
+    "thinks",
+    "thought",
+    "feels",
+    "felt",
+    "fears",
+    "feared",
+    "hopes",
+    "hoped",
+    "knows",
+    "knew",
+    "expects",
+    "expected",
+    "worries",
+    "worried",
+    "suspects",
+    "suspected",
+    "doubts",
+    "doubted",
+    "assumes",
+    "assumed",
+    "wants",
+    "wanted",
+    "wishes",
+    "wished",
+    "believe",
+    "think",
+    "feel",
+    "know",
+    "expect",
+    "suspect",
+    "hope",
+    "fear",
+    "want",
+    "shows",
+    "showed",
+    "found",
+    "finds",
+    "contend",
+    "realized",
+    "realised",
+    "understands",
+    "figured",
+    "recognized",
+    "recognised",
+    "supports",
+    "supported",
+    "opposes",
+    "opposed",
+    "declined",
+    "endorsed",
+    "seemed",
+    "appeared",
+    "expressed",
+    "pointed",
+    "referring",
+    "offered",
+    "appears",
+    "sought",
+    "seems",
+    "refused",
+    "proposed",
+    "cited",
+    "defended",
+    "citing",
+    "posted",
+    "rejected",
+    "attacked",
+    "mentioned",
+    "hoping",
+    "blasted",
+    "dismissed",
+    "denounced",
+    "pointing",
+    "echoed",
+    "promising",
+    "mocked",
+    "criticizing",
+    "referred",
+    "repeated",
+    "questioning",
+    "seeks",
+    "accusing",
+    "declaring",
+    "railed",
+    "denouncing",
+    "stating",
+    "tweeting",
+    "slammed",
+    "challenged",
+    "acknowledging",
+    "describing",
+    "voiced",
+    "expecting",
+    "thanked",
+    "highlighted",
+    "refusing",
+    "decried",
+    "touted",
+    "threatened",
+    "projected",
+    "deemed",
+    "emailed",
+    "pleaded",
+    "answered",
+    "signaled",
+    "portrayed",
+    "disclosed",
+    "announce",
+    "preferred",
+    "quoted",
+    "touting",
+    "refuses",
+    "cites",
+    "referenced",
+    "repeating",
+    "recommended",
+    "condemned",
+    "indicate",
+    "reveals",
+    "vowing",
+    "thanking",
+    "pledging",
+    "bemoaned",
+    "reveal",
+    "slamming",
+    "implied",
+    "assailed",
+    "dismissing",
+    "declare",
+    "remarking",
+    "retweeted",
+    "invoked",
+    "endorses",
+    "concludes",
+    "emphasizing",
+    "praising",
+    "considers",
+    "blasting",
+    "championed",
+    "referencing",
+    "interjected",
+    "believing",
+    "applauded",
+    "likened",
+    "alleging",
+    "asserting",
+    "refers",
+    "sparred",
+    "threaten",
+    "alluding",
+    "fearing",
+    "prefers",
+    "rebuffed",
+    "recounted",
+    "credited",
+    "dismisses",
+    "blames",
+];
+
+/// Beliefs and stances that are also nouns ("hopes", "fears").
+const BELIEF_NOUNLIKE_WORDS: &[&str] = &[
+    "doubt", "worry", "wish", "show", "support", "oppose", "sees", "prefer", "reads", "praises",
+    "slams", "wonder", "hints", "blasts", "recall", "vow", "forecast", "boasts", "pledges",
+];
+
+/// FNV-1a: the lexicon's keys are short words, for which SipHash's setup costs more than
+/// the lookup itself (the key set is fixed, so hash flooding is not a concern).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// The whole lexicon, built once: a hash lookup per token instead of hundreds of string
+/// comparisons.
+static LEXICON: LazyLock<HashMap<&'static str, Cue, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        let mut map = HashMap::default();
+        for (words, cue) in [
+            (SPEECH_WORDS, SPEECH),
+            (SPEECH_NOUNLIKE_WORDS, SPEECH_NOUNLIKE),
+            (SPEECH_TO_WORDS, SPEECH_TO),
+            (BELIEF_WORDS, BELIEF),
+            (BELIEF_NOUNLIKE_WORDS, BELIEF_NOUNLIKE),
+        ] {
+            for word in words {
+                map.entry(*word).or_insert(cue);
+            }
+        }
+        map
+    });
+
+/// Looks a token up in the cue lexicon. `word` is the token text as it appears.
+pub(crate) fn cue(word: &str) -> Option<Cue> {
+    // Every cue is 3 to 16 ASCII letters (or a hyphen); many tokens are ruled out here.
+    if word.len() < 3 || word.len() > 16 || !word.as_bytes()[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    let lower = ascii_lower(word, &mut buf)?;
+    LEXICON.get(lower).copied()
+}
+
+/// Lower-cases an ASCII word into `buf`; `None` when it is too long or not ASCII (no cue
+/// is either).
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (slot, b) in buf.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// A closed class of words the rules ask about ("determiners", "role nouns"), with its own
+/// bit so that each token's classes are looked up once per article, not once per question.
+pub(crate) struct WordList {
+    pub bit: u16,
+    pub words: &'static [&'static str],
+}
+
+const ALL_LISTS: [&WordList; 12] = [
+    &crate::attribution::INVERTING_CUES,
+    &crate::attribution::PEOPLE_NOUNS,
+    &crate::attribution::TAIL_OPENERS,
+    &crate::attribution::SENTENCE_CONNECTIVES,
+    &crate::attribution::CONTINUING_PARTICIPLES,
+    &BETWEEN_SUBJECT_AND_CUE,
+    &BE_FORMS,
+    &PRONOUNS,
+    &NP_BARRIERS,
+    &DETERMINERS,
+    &crate::speakers::ROLE_NOUNS,
+    &crate::speakers::POST_HEAD,
+];
+
+static CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        let mut map: HashMap<&'static str, u16, BuildHasherDefault<Fnv>> = HashMap::default();
+        for list in ALL_LISTS {
+            for word in list.words {
+                *map.entry(*word).or_default() |= list.bit;
+            }
+        }
+        map
+    });
+
+/// The word classes (bits of [`WordList`]s) of a token.
+pub(crate) fn word_classes(word: &str) -> u16 {
+    let mut buf = [0u8; 16];
+    ascii_lower(word, &mut buf)
+        .and_then(|lower| CLASSES.get(lower).copied())
+        .unwrap_or(0)
+}
+
+/// Words that may sit between a subject and its cue ("he *also* said", "she *has* said").
+pub(crate) const BETWEEN_SUBJECT_AND_CUE: WordList = WordList {
+    bit: 1 << 5,
+    words: &[
+        "also",
+        "has",
+        "have",
+        "had",
+        "previously",
+        "later",
+        "repeatedly",
+        "once",
+        "recently",
+        "reportedly",
+        "publicly",
+        "privately",
+        "then",
+        "now",
+        "again",
+        "already",
+        "still",
+        "first",
+        "often",
+        "frequently",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "should",
+        "must",
+        "did",
+        "does",
+        "do",
+        "long",
+        "further",
+        "simply",
+        "flatly",
+        "openly",
+        "separately",
+        "initially",
+        "earlier",
+        "subsequently",
+        "clearly",
+        "even",
+        "just",
+        "only",
+        "never",
+        "always",
+        "apparently",
+    ],
+};
+
+/// Forms of "be": "he was told" is passive, the subject did not speak.
+pub(crate) const BE_FORMS: WordList = WordList {
+    bit: 1 << 6,
+    words: &["was", "were", "is", "are", "be", "been", "being", "am"],
+};
+
+/// Subject pronouns that can stand for a speaker.
+pub(crate) const PRONOUNS: WordList = WordList {
+    bit: 1 << 7,
+    words: &["he", "she", "they", "it", "we", "i", "you"],
+};
+
+/// Words that end a subject noun phrase when read right to left (they belong to the
+/// clause before it).
+pub(crate) const NP_BARRIERS: WordList = WordList {
+    bit: 1 << 8,
+    words: &[
+        "that", "which", "who", "whom", "whose", "and", "but", "or", "if", "because", "while",
+        "as", "after", "before", "since", "although", "though", "than", "when", "where", "so",
+        "what", "how", "why", "whether", "until", "unless", "said", "says", "told", "is", "are",
+        "was", "were", "has", "have", "had", "will", "would", "to", "not", "also", "be", "been",
+        "by", "yet", "nor", "do", "does", "did", "can", "could", "should", "may", "might", "must",
+        "in", "on", "at", "with", "from", "into", "about", "like", "over", "under", "against",
+        "through", "during", "without", "within", "upon", "across", "amid", "among",
+    ],
+};
+
+/// Determiners and possessives that open a noun phrase (read right to left, they end it).
+pub(crate) const DETERMINERS: WordList = WordList {
+    bit: 1 << 9,
+    words: &[
+        "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these",
+        "those", "some", "many", "most", "several", "both", "all", "other", "another", "each",
+        "every", "one", "two", "three", "few", "no", "any",
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speech_verbs_are_found_in_any_case() {
+        assert_eq!(cue("said").map(|c| c.class), Some(CueClass::Speech));
+        assert_eq!(cue("sAID").map(|c| c.class), Some(CueClass::Speech));
+        assert_eq!(cue("told").map(|c| c.takes_addressee), Some(true));
+        assert_eq!(cue("Said").map(|c| c.class), Some(CueClass::Speech));
+    }
+
+    #[test]
+    fn beliefs_are_cues_for_indirect_speech() {
+        assert_eq!(cue("believes").map(|c| c.class), Some(CueClass::Belief));
+        assert_eq!(cue("fears").map(|c| c.class), Some(CueClass::Belief));
+    }
+
+    #[test]
+    fn ordinary_words_and_long_or_foreign_words_are_not_cues() {
+        assert_eq!(cue("table"), None);
+        assert_eq!(cue("extraordinarilylongword"), None);
+        assert_eq!(cue("dijo\u{301}"), None);
+    }
+
+    #[test]
+    fn noun_like_forms_are_marked() {
+        assert!(cue("claims").is_some_and(|c| c.noun_like));
+        assert!(cue("claimed").is_some_and(|c| !c.noun_like));
+    }
+
+    #[test]
+    fn word_lists_compare_case_insensitively() {
+        assert_ne!(word_classes("He") & PRONOUNS.bit, 0);
+        assert_eq!(word_classes("Hey") & PRONOUNS.bit, 0);
+        assert_ne!(word_classes("The") & DETERMINERS.bit, 0);
+        assert_eq!(word_classes("Hey"), 0);
+    }
+
+    #[test]
+    fn every_word_list_has_its_own_bit() {
+        let mut seen = 0u16;
+        for list in ALL_LISTS {
+            assert_eq!(seen & list.bit, 0);
+            seen |= list.bit;
+            assert!(list.words.iter().all(|w| *w == w.to_ascii_lowercase()));
+        }
+    }
+}

@@ -1,0 +1,654 @@
+//! Speaker mentions (who the text says spoke) and their resolution to a canonical name.
+//!
+//! A mention is found next to its cue: the subject before it ("Khalilzad said", "a
+//! spokesperson for Acme Corp told"), or the noun phrase after it ("said the minister",
+//! "according to Jones"). It is a named entity, a pronoun or a description. Resolution
+//! maps an entity to its canonical `name`, a pronoun to its antecedent, and a role
+//! description to the entity an apposition tied it to ("Jane Doe, the minister, …" makes a
+//! later "the minister" Jane Doe).
+
+use std::ops::Range;
+
+use byline_core::{EntityLabel, Speaker};
+
+use crate::cues::{
+    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, NP_BARRIERS, PRONOUNS, WordList,
+};
+use crate::view::ArticleView;
+
+/// Longest noun phrase (in tokens) taken as a speaker description.
+const MAX_NP_TOKENS: usize = 9;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MentionKind {
+    Entity(usize),
+    Pronoun,
+    Description,
+}
+
+/// A speaker as the text names it: a token range and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mention {
+    pub tokens: Range<usize>,
+    pub kind: MentionKind,
+}
+
+/// Words that describe a role and so can stand for a person named elsewhere.
+pub(crate) const ROLE_NOUNS: WordList = WordList {
+    bit: 1 << 10,
+    words: &[
+        "minister",
+        "president",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "envoy",
+        "ambassador",
+        "secretary",
+        "senator",
+        "governor",
+        "mayor",
+        "official",
+        "chief",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "leader",
+        "candidate",
+        "commander",
+        "general",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "lawmaker",
+        "executive",
+        "ceo",
+        "analyst",
+        "professor",
+        "lawyer",
+        "attorney",
+        "judge",
+        "nominee",
+        "adviser",
+        "advisor",
+        "aide",
+        "head",
+        "founder",
+        "economist",
+        "strategist",
+        "manager",
+        "coach",
+        "officer",
+        "negotiator",
+        "prosecutor",
+        "diplomat",
+        "author",
+        "researcher",
+        "premier",
+        "chancellor",
+        "speaker",
+        "sen.",
+        "rep.",
+        "gov.",
+        "gen.",
+        "pres.",
+        "king",
+        "queen",
+        "pope",
+        "businessman",
+        "businesswoman",
+        "billionaire",
+        "frontrunner",
+        "front-runner",
+        "pollster",
+        "activist",
+        "campaigner",
+    ],
+};
+
+/// Prepositions after which a description's head noun has already been seen
+/// ("a spokesperson *for* Acme Corp" → "spokesperson").
+pub(crate) const POST_HEAD: WordList = WordList {
+    bit: 1 << 11,
+    words: &["of", "for", "to", "at", "in", "with", "from", "on"],
+};
+
+/// "vehemently", "flatly": a lower-case word in -ly between a subject and its verb.
+fn is_adverb(view: &ArticleView<'_>, i: usize) -> bool {
+    let w = view.word(i);
+    w.len() > 4 && w.ends_with("ly") && !view.is_capitalised(i) && !w.ends_with("ply")
+}
+
+fn is_subject_pronoun(view: &ArticleView<'_>, i: usize) -> bool {
+    view.is_any(i, PRONOUNS)
+}
+
+/// The subject of the cue at token `cue_at`, read right to left but not before `floor`.
+pub(crate) fn subject_before(
+    view: &ArticleView<'_>,
+    cue_at: usize,
+    floor: usize,
+) -> Option<Mention> {
+    let mut j = cue_at.checked_sub(1)?;
+    while j > floor && (view.is_any(j, BETWEEN_SUBJECT_AND_CUE) || is_adverb(view, j)) {
+        j -= 1;
+    }
+    if j < floor || view.is_any(j, BE_FORMS) {
+        return None;
+    }
+    if view.is(j, "who") && j > floor + 1 && view.word(j - 1) == "," {
+        return noun_phrase_ending_at(view, j - 2, floor);
+    }
+    if view.word(j) == "," {
+        return apposed_subject(view, j, floor);
+    }
+    noun_phrase_ending_at(view, j, floor)
+}
+
+/// "Jane Doe, the minister, said" / "Jones, 45, said": the subject before an apposition
+/// or relative clause closed by the comma at `comma`.
+fn apposed_subject(view: &ArticleView<'_>, comma: usize, floor: usize) -> Option<Mention> {
+    let lowest = comma.saturating_sub(30).max(floor);
+    let mut k = comma.checked_sub(1)?;
+    while k > lowest && view.word(k) != "," {
+        k -= 1;
+    }
+    if k <= floor || view.word(k) != "," || k + 1 >= comma {
+        return None;
+    }
+    let opener = k + 1;
+    let apposition_like = view.is_any(opener, DETERMINERS)
+        || view.is_in(
+            opener,
+            &["who", "which", "whose", "whom", "now", "then", "formerly"],
+        )
+        || view.kind(opener) == byline_core::TokenKind::Number
+        || view.is_any(opener, ROLE_NOUNS);
+    if !apposition_like {
+        return None;
+    }
+    let mut last = k - 1;
+    // "Sen. Jo Roe (D-Mo.), who …": the party tag belongs to the name.
+    if view.word(last) == ")" {
+        let lowest = last.saturating_sub(8).max(floor);
+        last = (lowest..last)
+            .rev()
+            .find(|&t| view.word(t) == "(")?
+            .checked_sub(1)?;
+    }
+    let subject = noun_phrase_ending_at(view, last, floor)?;
+    match subject.kind {
+        MentionKind::Pronoun => None,
+        _ => Some(subject),
+    }
+}
+
+/// The subject that opens the sentence starting at `floor`, when it is a name or a
+/// pronoun ("Trump welcomed the result *and said* …").
+pub(crate) fn sentence_subject(
+    view: &ArticleView<'_>,
+    floor: usize,
+    before: usize,
+) -> Option<Mention> {
+    let mention = mention_after(view, floor, before)?;
+    matches!(mention.kind, MentionKind::Entity(_) | MentionKind::Pronoun).then_some(mention)
+}
+
+/// The noun phrase whose last token is `j`, read right to left.
+pub(crate) fn noun_phrase_ending_at(
+    view: &ArticleView<'_>,
+    j: usize,
+    floor: usize,
+) -> Option<Mention> {
+    if j < floor || j >= view.len() {
+        return None;
+    }
+    if let Some(e) = view.entity(j) {
+        let range = view.entity_tokens(e);
+        // "a spokesperson for Acme Corp": the entity is not the head of the phrase.
+        let owned = range.start >= floor + 2
+            && view.is_in(range.start - 1, &["for", "of", "at", "from", "with", "to"])
+            && view.is_word(range.start - 2)
+            && !view.is_any(range.start - 2, NP_BARRIERS)
+            && view.entity(range.start - 2).is_none();
+        if owned {
+            return noun_phrase_ending_at(view, range.start - 2, floor).map(|head| Mention {
+                tokens: head.tokens.start..j + 1,
+                kind: MentionKind::Description,
+            });
+        }
+        if range.end == j + 1 {
+            let start = range.start.max(floor);
+            return Some(Mention {
+                tokens: start..j + 1,
+                kind: MentionKind::Entity(e),
+            });
+        }
+    }
+    if is_subject_pronoun(view, j) {
+        return Some(Mention {
+            tokens: j..j + 1,
+            kind: MentionKind::Pronoun,
+        });
+    }
+    if !view.is_word(j)
+        || view.kind(j) == byline_core::TokenKind::Number
+        || view.is_any(j, NP_BARRIERS)
+        || view.is_any(j, DETERMINERS)
+        || view.cue(j).is_some()
+    {
+        return None;
+    }
+    let mut start = j;
+    while start > floor && j + 1 - start < MAX_NP_TOKENS {
+        let k = start - 1;
+        if view.entity(k).is_some() {
+            start = k;
+            continue;
+        }
+        let word_like = view.is_word(k) || view.kind(k) == byline_core::TokenKind::Clitic;
+        if !word_like || view.is_any(k, NP_BARRIERS) || is_subject_pronoun(view, k) {
+            break;
+        }
+        start = k;
+        if view.is_any(k, DETERMINERS) {
+            break;
+        }
+    }
+    Some(Mention {
+        tokens: start..j + 1,
+        kind: MentionKind::Description,
+    })
+}
+
+/// The noun phrase starting at token `i` ("said *the minister*", "according to *Jones*"),
+/// not past `limit`.
+pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> Option<Mention> {
+    if i >= limit {
+        return None;
+    }
+    if is_subject_pronoun(view, i) {
+        return Some(Mention {
+            tokens: i..i + 1,
+            kind: MentionKind::Pronoun,
+        });
+    }
+    if !view.is_word(i) || view.is_any(i, NP_BARRIERS) && !view.is(i, "that") {
+        return None;
+    }
+    let mut end = i;
+    let mut last_entity = None;
+    while end < limit && end - i < MAX_NP_TOKENS {
+        if let Some(e) = view.entity(end) {
+            let range = view.entity_tokens(e);
+            last_entity = Some(e);
+            end = range.end.min(limit).max(end + 1);
+            continue;
+        }
+        let word_like = view.is_word(end) || view.kind(end) == byline_core::TokenKind::Clitic;
+        let stops = !word_like
+            || (end > i && (view.is_any(end, NP_BARRIERS) || view.is_any(end, DETERMINERS)))
+            || (end > i && view.cue(end).is_some_and(|c| !c.noun_like));
+        if stops {
+            break;
+        }
+        last_entity = None;
+        end += 1;
+    }
+    if end == i {
+        return None;
+    }
+    // "said Foreign Minister Jane Doe": the name is the mention, the title dresses it.
+    if let Some(e) = last_entity
+        && matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization
+        )
+    {
+        let range = view.entity_tokens(e);
+        return Some(Mention {
+            tokens: range.start.max(i)..end,
+            kind: MentionKind::Entity(e),
+        });
+    }
+    if end == i + 1 && view.is_any(i, DETERMINERS) {
+        return None;
+    }
+    Some(Mention {
+        tokens: i..end,
+        kind: if let Some(e) = last_entity.filter(|_| view.entity(i).is_some()) {
+            MentionKind::Entity(e)
+        } else {
+            MentionKind::Description
+        },
+    })
+}
+
+/// The head word of a description: "the former ambassador to the US" → "ambassador".
+fn description_head(view: &ArticleView<'_>, tokens: Range<usize>) -> usize {
+    let mut head = tokens.end - 1;
+    for i in tokens.clone() {
+        if i > tokens.start && view.is_any(i, POST_HEAD) {
+            head = i - 1;
+            break;
+        }
+    }
+    head
+}
+
+/// One resolved speaker, remembered for pronouns and continuing quotes.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub speaker: Speaker,
+    pub label: Option<EntityLabel>,
+    pub paragraph: usize,
+}
+
+/// Resolves mentions to canonical names, in text order (pronouns look back).
+pub(crate) struct Resolver {
+    /// (role head word, entity) pairs from appositions and titles, in text order.
+    roles: Vec<(usize, usize)>,
+    last: Option<Resolved>,
+    last_named: Option<Resolved>,
+}
+
+impl Resolver {
+    pub fn new(view: &ArticleView<'_>) -> Resolver {
+        let mut roles = Vec::new();
+        for (e, entity) in view.entities.iter().enumerate() {
+            if entity.label != EntityLabel::Person {
+                continue;
+            }
+            let range = view.entity_tokens(e);
+            if range.is_empty() {
+                continue;
+            }
+            // "Foreign Minister Jane Doe"
+            if range.start > 0 && view.is_any(range.start - 1, ROLE_NOUNS) {
+                roles.push((range.start - 1, e));
+            }
+            // "Jane Doe, the minister, …"
+            if view.word_at(range.end) == Some(",") {
+                let mut k = range.end + 1;
+                while k < view.len() && k < range.end + 12 && view.is_word(k) {
+                    k += 1;
+                }
+                if k < view.len() && k > range.end + 1 && matches!(view.word(k), "," | ".") {
+                    let head = description_head(view, range.end + 1..k);
+                    roles.push((head, e));
+                }
+            }
+            // "the minister, Jane Doe, …"
+            if range.start >= 2 && view.word(range.start - 1) == "," {
+                let head = range.start - 2;
+                if view.is_any(head, ROLE_NOUNS) {
+                    roles.push((head, e));
+                }
+            }
+        }
+        Resolver {
+            roles,
+            last: None,
+            last_named: None,
+        }
+    }
+
+    fn speaker_from(view: &ArticleView<'_>, mention: &Mention, name: String) -> Speaker {
+        let (start, end) = view.span(mention.tokens.clone());
+        Speaker {
+            start,
+            end,
+            text: view.text[start..end].to_string(),
+            name,
+        }
+    }
+
+    /// Resolves a mention found for a quote in paragraph `paragraph`.
+    pub fn resolve(&mut self, view: &ArticleView<'_>, mention: &Mention) -> Speaker {
+        let paragraph = view.paragraph(mention.tokens.start);
+        let (name, label, named) = match mention.kind {
+            MentionKind::Entity(e) => (
+                view.entities[e].name.clone(),
+                Some(view.entities[e].label),
+                true,
+            ),
+            MentionKind::Pronoun => match self.antecedent(view, mention.tokens.start) {
+                Some((name, label)) => (name, label, false),
+                None => (view.word(mention.tokens.start).to_string(), None, false),
+            },
+            MentionKind::Description => {
+                let head = description_head(view, mention.tokens.clone());
+                let tied = self
+                    .roles
+                    .iter()
+                    .rev()
+                    .find(|(h, _)| {
+                        *h <= head && view.word(*h).eq_ignore_ascii_case(view.word(head))
+                    })
+                    .map(|&(_, e)| e);
+                let inner_person = mention.tokens.clone().find_map(|t| {
+                    view.entity(t)
+                        .filter(|&e| view.entities[e].label == EntityLabel::Person)
+                });
+                match tied {
+                    Some(e) => (
+                        view.entities[e].name.clone(),
+                        Some(EntityLabel::Person),
+                        true,
+                    ),
+                    None if inner_person.is_some() && !view.is_any(head, ROLE_NOUNS) => {
+                        // "Trump's campaign": speaks for the person it belongs to.
+                        let (s, e) = view.span(mention.tokens.clone());
+                        (
+                            view.text[s..e].to_string(),
+                            Some(EntityLabel::Organization),
+                            false,
+                        )
+                    }
+                    None => {
+                        let (s, e) = view.span(mention.tokens.clone());
+                        (view.text[s..e].to_string(), None, false)
+                    }
+                }
+            }
+        };
+        let speaker = Self::speaker_from(view, mention, name);
+        let resolved = Resolved {
+            speaker: speaker.clone(),
+            label,
+            paragraph,
+        };
+        if named {
+            self.last_named = Some(resolved.clone());
+        }
+        self.last = Some(resolved);
+        speaker
+    }
+
+    /// The speaker of a quote with no attribution of its own: the last speaker if they spoke
+    /// in this or the previous paragraph (a paragraph run of quotes), otherwise the nearest
+    /// person named before it in the paragraph, otherwise the last speaker at all.
+    pub fn nearby(&mut self, view: &ArticleView<'_>, at: usize) -> Option<Speaker> {
+        let paragraph = view.paragraph(at);
+        if let Some(last) = &self.last
+            && last.paragraph + 1 >= paragraph
+        {
+            return Some(last.speaker.clone());
+        }
+        let first_of_paragraph = (0..at)
+            .rev()
+            .take_while(|&t| view.paragraph(t) == paragraph)
+            .last()
+            .unwrap_or(at);
+        for t in (first_of_paragraph..at).rev() {
+            if let Some(e) = view.entity(t)
+                && view.entities[e].label == EntityLabel::Person
+            {
+                let mention = Mention {
+                    tokens: view.entity_tokens(e),
+                    kind: MentionKind::Entity(e),
+                };
+                return Some(self.resolve(view, &mention));
+            }
+        }
+        self.last.as_ref().map(|l| l.speaker.clone())
+    }
+
+    /// The antecedent of the pronoun at token `at`: within a run of quotes the last named
+    /// speaker, otherwise the most recent compatible subject.
+    fn antecedent(
+        &self,
+        view: &ArticleView<'_>,
+        at: usize,
+    ) -> Option<(String, Option<EntityLabel>)> {
+        let wanted = if view.is_in(at, &["he", "she"]) {
+            EntityLabel::Person
+        } else if view.is_in(at, &["it", "they"]) {
+            EntityLabel::Organization
+        } else {
+            return None;
+        };
+        let paragraph = view.paragraph(at);
+        if let Some(last) = &self.last_named
+            && last.paragraph + 1 >= paragraph
+            && last.label == Some(wanted)
+        {
+            return Some((last.speaker.name.clone(), last.label));
+        }
+        // Most recent subject: the first matching entity of this sentence (before the
+        // pronoun), then of each earlier sentence.
+        let sentence = view.sentence(at);
+        for s in (sentence.saturating_sub(6)..=sentence).rev() {
+            let range = view.analysis.sentences[s].tokens.clone();
+            let end = if s == sentence { at } else { range.end };
+            if let Some(e) = (range.start..end)
+                .find_map(|t| view.entity(t).filter(|&e| view.entities[e].label == wanted))
+            {
+                return Some((view.entities[e].name.clone(), Some(wanted)));
+            }
+        }
+        self.last_named
+            .as_ref()
+            .filter(|l| l.label == Some(wanted))
+            .map(|l| (l.speaker.name.clone(), l.label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use byline_core::{Article, Entity};
+
+    fn entity(text: &str, surface: &str, label: EntityLabel, name: &str) -> Entity {
+        let start = text
+            .find(surface)
+            .unwrap_or_else(|| panic!("{surface} not in text"));
+        Entity {
+            start,
+            end: start + surface.len(),
+            text: surface.to_string(),
+            label,
+            name: name.to_string(),
+        }
+    }
+
+    fn subject_text(
+        text: &str,
+        entities: &[Entity],
+        cue_word: &str,
+    ) -> Option<(String, MentionKind)> {
+        let article = Article::new("t", text);
+        let view = ArticleView::new(text, article.analysis(), entities);
+        let at = (0..view.len()).find(|&i| view.word(i) == cue_word)?;
+        let m = subject_before(&view, at, 0)?;
+        let (s, e) = view.span(m.tokens.clone());
+        Some((text[s..e].to_string(), m.kind))
+    }
+
+    #[test]
+    fn subject_skips_adverbs_and_refuses_passives() {
+        let text = "The minister also said so.";
+        assert_eq!(
+            subject_text(text, &[], "said").map(|s| s.0),
+            Some("The minister".to_string())
+        );
+        assert_eq!(subject_text("He was told to go.", &[], "told"), None);
+    }
+
+    #[test]
+    fn subject_through_apposition_is_the_name() {
+        let text = "Jane Doe, the minister, said it.";
+        let e = [entity(text, "Jane Doe", EntityLabel::Person, "Jane Doe")];
+        assert_eq!(
+            subject_text(text, &e, "said"),
+            Some(("Jane Doe".to_string(), MentionKind::Entity(0)))
+        );
+    }
+
+    #[test]
+    fn description_with_organisation_is_kept_whole() {
+        let text = "A spokesperson for Acme Corp said no.";
+        let e = [entity(
+            text,
+            "Acme Corp",
+            EntityLabel::Organization,
+            "Acme Corp",
+        )];
+        assert_eq!(
+            subject_text(text, &e, "said"),
+            Some((
+                "A spokesperson for Acme Corp".to_string(),
+                MentionKind::Description
+            ))
+        );
+    }
+
+    #[test]
+    fn role_description_links_through_an_earlier_apposition() {
+        let text = "Jane Doe, the minister, arrived. Later the minister said no.";
+        let e = [entity(text, "Jane Doe", EntityLabel::Person, "Jane Doe")];
+        let article = Article::new("t", text);
+        let view = ArticleView::new(text, article.analysis(), &e);
+        let at = (0..view.len())
+            .rev()
+            .find(|&i| view.word(i) == "said")
+            .unwrap_or(0);
+        let mention = subject_before(&view, at, 0).unwrap_or_else(|| panic!("no subject"));
+        let mut resolver = Resolver::new(&view);
+        let speaker = resolver.resolve(&view, &mention);
+        assert_eq!(speaker.text, "the minister");
+        assert_eq!(speaker.name, "Jane Doe");
+    }
+
+    #[test]
+    fn pronoun_resolves_to_the_most_recent_person_subject() {
+        let text = "Ann Lee met Bob Roe. Tom Kay arrived. He said no.";
+        let e = [
+            entity(text, "Ann Lee", EntityLabel::Person, "Ann Lee"),
+            entity(text, "Bob Roe", EntityLabel::Person, "Bob Roe"),
+            entity(text, "Tom Kay", EntityLabel::Person, "Tom Kay"),
+        ];
+        let article = Article::new("t", text);
+        let view = ArticleView::new(text, article.analysis(), &e);
+        let at = (0..view.len())
+            .find(|&i| view.word(i) == "said")
+            .unwrap_or(0);
+        let mention = subject_before(&view, at, 0).unwrap_or_else(|| panic!("no subject"));
+        let speaker = Resolver::new(&view).resolve(&view, &mention);
+        assert_eq!(speaker.text, "He");
+        assert_eq!(speaker.name, "Tom Kay");
+    }
+
+    #[test]
+    fn mention_after_cue_prefers_the_name_over_its_title() {
+        let text = "said Foreign Minister Jane Doe on Monday";
+        let e = [entity(text, "Jane Doe", EntityLabel::Person, "Jane Doe")];
+        let article = Article::new("t", text);
+        let view = ArticleView::new(text, article.analysis(), &e);
+        let m = mention_after(&view, 1, view.len()).unwrap_or_else(|| panic!("no mention"));
+        assert_eq!(m.kind, MentionKind::Entity(0));
+        let (s, end) = view.span(m.tokens);
+        assert_eq!(&text[s..end], "Jane Doe");
+    }
+}
