@@ -1,0 +1,530 @@
+//! TempEval-3 scoring of a dates stage against TimeML gold files (JSON Lines, code-point
+//! offsets, a `dct` per document): relaxed span F1 (any overlap), strict span F1 (exact
+//! offsets), value F1 (a relaxed match that also has the gold value) and type accuracy
+//! over relaxed matches.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use byline_core::{Article, Published, Stage, Timex};
+use serde::{Deserialize, Serialize};
+
+/// Why an evaluation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: not a gold document: {source}")]
+    Json {
+        path: PathBuf,
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error("{path}:{line}: gold span {start}..{end} is outside the text")]
+    Span {
+        path: PathBuf,
+        line: usize,
+        start: usize,
+        end: usize,
+    },
+    #[error("{path}:{line}: the stage failed: {message}")]
+    Stage {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct GoldDocument {
+    id: String,
+    #[serde(default)]
+    dct: Option<String>,
+    text: String,
+    #[serde(default)]
+    timexes: Vec<GoldTimex>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoldTimex {
+    start: usize,
+    end: usize,
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+}
+
+/// Precision, recall and F1, each 0–100.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn from_counts(system_correct: usize, system: usize, gold_correct: usize, gold: usize) -> Prf {
+        let ratio = |a: usize, b: usize| {
+            if b == 0 {
+                0.0
+            } else {
+                100.0 * a as f64 / b as f64
+            }
+        };
+        let precision = ratio(system_correct, system);
+        let recall = ratio(gold_correct, gold);
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+        }
+    }
+}
+
+/// Scores over a set of documents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scores {
+    pub documents: usize,
+    pub gold: usize,
+    pub predicted: usize,
+    pub relaxed: Prf,
+    pub strict: Prf,
+    pub value: Prf,
+    /// Relaxed matches with the gold type, 0–100.
+    pub type_accuracy: f64,
+}
+
+/// One disagreement with the gold, for `--verbose`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    pub document: String,
+    pub dct: Option<String>,
+    /// `missed`, `spurious`, `value` or `type`.
+    pub kind: &'static str,
+    /// `text|TYPE|value` of the gold timex.
+    pub gold: Option<String>,
+    /// `text|TYPE|value` of the stage's timex.
+    pub predicted: Option<String>,
+    /// The sentence-sized neighbourhood of the expression.
+    pub context: String,
+}
+
+/// The scores of one gold file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub scores: Scores,
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvalReport {
+    /// All files together.
+    pub combined: Scores,
+    pub files: Vec<FileReport>,
+    /// Filled only when evaluating verbosely.
+    pub mismatches: Vec<Mismatch>,
+}
+
+#[derive(Default)]
+struct Counts {
+    documents: usize,
+    gold: usize,
+    predicted: usize,
+    relaxed_gold: usize,
+    relaxed_predicted: usize,
+    strict: usize,
+    value_gold: usize,
+    value_predicted: usize,
+    type_correct: usize,
+    matched_pairs: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.documents += other.documents;
+        self.gold += other.gold;
+        self.predicted += other.predicted;
+        self.relaxed_gold += other.relaxed_gold;
+        self.relaxed_predicted += other.relaxed_predicted;
+        self.strict += other.strict;
+        self.value_gold += other.value_gold;
+        self.value_predicted += other.value_predicted;
+        self.type_correct += other.type_correct;
+        self.matched_pairs += other.matched_pairs;
+    }
+
+    fn scores(&self) -> Scores {
+        Scores {
+            documents: self.documents,
+            gold: self.gold,
+            predicted: self.predicted,
+            relaxed: Prf::from_counts(
+                self.relaxed_predicted,
+                self.predicted,
+                self.relaxed_gold,
+                self.gold,
+            ),
+            strict: Prf::from_counts(self.strict, self.predicted, self.strict, self.gold),
+            value: Prf::from_counts(
+                self.value_predicted,
+                self.predicted,
+                self.value_gold,
+                self.gold,
+            ),
+            type_accuracy: if self.matched_pairs == 0 {
+                0.0
+            } else {
+                100.0 * self.type_correct as f64 / self.matched_pairs as f64
+            },
+        }
+    }
+}
+
+/// A gold timex with byte offsets.
+struct GoldSpan {
+    start: usize,
+    end: usize,
+    kind: String,
+    value: String,
+}
+
+/// Runs `stage` over every document of the `gold` files and scores it the TempEval-3 way.
+pub fn evaluate(
+    gold: &[PathBuf],
+    stage: &dyn Stage,
+    verbose: bool,
+) -> Result<EvalReport, EvalError> {
+    let mut combined = Counts::default();
+    let mut files = Vec::new();
+    let mut mismatches = Vec::new();
+    for path in gold {
+        let counts = evaluate_file(path, stage, verbose.then_some(&mut mismatches))?;
+        combined.add(&counts);
+        files.push(FileReport {
+            path: path.clone(),
+            scores: counts.scores(),
+        });
+    }
+    Ok(EvalReport {
+        combined: combined.scores(),
+        files,
+        mismatches,
+    })
+}
+
+fn evaluate_file(
+    path: &Path,
+    stage: &dyn Stage,
+    mut mismatches: Option<&mut Vec<Mismatch>>,
+) -> Result<Counts, EvalError> {
+    let content = fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut counts = Counts::default();
+    for (index, line) in content.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_number = index + 1;
+        let document: GoldDocument =
+            serde_json::from_str(line).map_err(|source| EvalError::Json {
+                path: path.to_path_buf(),
+                line: line_number,
+                source,
+            })?;
+        let gold = gold_spans(&document).ok_or_else(|| EvalError::Span {
+            path: path.to_path_buf(),
+            line: line_number,
+            start: 0,
+            end: document.text.chars().count(),
+        })?;
+        let mut article = Article::new(document.id.clone(), document.text.clone());
+        // TimeML DCTs come as dates or datetimes; the date is the anchor.
+        article.published = document
+            .dct
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .and_then(|d| Published::parse(d).ok());
+        stage.process(&mut article).map_err(|e| EvalError::Stage {
+            path: path.to_path_buf(),
+            line: line_number,
+            message: e.message,
+        })?;
+        counts.documents += 1;
+        score_document(
+            &document,
+            &gold,
+            &article.timexes,
+            &mut counts,
+            mismatches.as_deref_mut(),
+        );
+    }
+    Ok(counts)
+}
+
+/// The gold timexes with byte offsets, or `None` if a span is outside the text.
+fn gold_spans(document: &GoldDocument) -> Option<Vec<GoldSpan>> {
+    let mut byte_of_char: Vec<usize> = document.text.char_indices().map(|(b, _)| b).collect();
+    byte_of_char.push(document.text.len());
+    let mut spans: Vec<GoldSpan> = document
+        .timexes
+        .iter()
+        .map(|t| {
+            Some(GoldSpan {
+                start: *byte_of_char.get(t.start)?,
+                end: *byte_of_char.get(t.end)?,
+                kind: t.kind.clone(),
+                value: t.value.clone(),
+            })
+        })
+        .collect::<Option<_>>()?;
+    spans.sort_by_key(|s| (s.start, s.end));
+    Some(spans)
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+fn describe_gold(text: &str, g: &GoldSpan) -> String {
+    format!("{}|{}|{}", &text[g.start..g.end], g.kind, g.value)
+}
+
+fn describe(t: &Timex) -> String {
+    let modifier = t
+        .modifier
+        .as_deref()
+        .map(|m| format!("|{m}"))
+        .unwrap_or_default();
+    format!("{}|{}|{}{modifier}", t.text, t.kind.as_str(), t.value)
+}
+
+fn context(text: &str, start: usize, end: usize) -> String {
+    let mut from = start.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + 40).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    format!(
+        "{}[{}]{}",
+        &text[from..start],
+        &text[start..end],
+        &text[end..to]
+    )
+    .replace('\n', " ")
+}
+
+fn score_document(
+    document: &GoldDocument,
+    gold: &[GoldSpan],
+    predicted: &[Timex],
+    counts: &mut Counts,
+    mut mismatches: Option<&mut Vec<Mismatch>>,
+) {
+    let text = document.text.as_str();
+    counts.gold += gold.len();
+    counts.predicted += predicted.len();
+    let mut note = |kind: &'static str, g: Option<&GoldSpan>, p: Option<&Timex>| {
+        if let Some(list) = mismatches.as_deref_mut() {
+            let (start, end) = g
+                .map(|g| (g.start, g.end))
+                .or(p.map(|p| (p.start, p.end)))
+                .unwrap_or((0, 0));
+            list.push(Mismatch {
+                document: document.id.clone(),
+                dct: document.dct.clone(),
+                kind,
+                gold: g.map(|g| describe_gold(text, g)),
+                predicted: p.map(describe),
+                context: context(text, start, end),
+            });
+        }
+    };
+    // One-to-one pairing: each gold timex takes the overlapping prediction that shares
+    // the most bytes with it.
+    let mut taken = vec![false; predicted.len()];
+    for g in gold {
+        let best = predicted
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| !taken[*k] && overlaps((g.start, g.end), (p.start, p.end)))
+            .max_by_key(|(_, p)| p.end.min(g.end) - p.start.max(g.start));
+        let Some((k, p)) = best else {
+            note("missed", Some(g), None);
+            continue;
+        };
+        taken[k] = true;
+        counts.relaxed_gold += 1;
+        counts.relaxed_predicted += 1;
+        counts.matched_pairs += 1;
+        if (p.start, p.end) == (g.start, g.end) {
+            counts.strict += 1;
+        }
+        if p.value == g.value {
+            counts.value_gold += 1;
+            counts.value_predicted += 1;
+        } else {
+            note("value", Some(g), Some(p));
+        }
+        if p.kind.as_str() == g.kind {
+            counts.type_correct += 1;
+        } else if p.value == g.value {
+            note("type", Some(g), Some(p));
+        }
+    }
+    for (k, p) in predicted.iter().enumerate() {
+        if taken[k] {
+            continue;
+        }
+        // A second prediction inside one gold span still overlaps gold: relaxed precision
+        // counts it as found, as the TempEval-3 scorer does.
+        if gold
+            .iter()
+            .any(|g| overlaps((g.start, g.end), (p.start, p.end)))
+        {
+            counts.relaxed_predicted += 1;
+        } else {
+            note("spurious", None, Some(p));
+        }
+    }
+}
+
+impl fmt::Display for Scores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let row = |f: &mut fmt::Formatter<'_>, name: &str, s: &Prf| {
+            writeln!(
+                f,
+                "  {name:<8} P {:6.2}  R {:6.2}  F1 {:6.2}",
+                s.precision, s.recall, s.f1
+            )
+        };
+        writeln!(
+            f,
+            "  {} documents, {} gold timexes, {} predicted",
+            self.documents, self.gold, self.predicted
+        )?;
+        row(f, "relaxed", &self.relaxed)?;
+        row(f, "strict", &self.strict)?;
+        row(f, "value", &self.value)?;
+        writeln!(f, "  type accuracy {:6.2}", self.type_accuracy)
+    }
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for m in &self.mismatches {
+            writeln!(
+                f,
+                "{:<8} {} dct={} gold={} predicted={}\n         {}",
+                m.kind,
+                m.document,
+                m.dct.as_deref().unwrap_or("-"),
+                m.gold.as_deref().unwrap_or("-"),
+                m.predicted.as_deref().unwrap_or("-"),
+                m.context
+            )?;
+        }
+        for file in &self.files {
+            writeln!(f, "{}", file.path.display())?;
+            write!(f, "{}", file.scores)?;
+        }
+        writeln!(f, "combined")?;
+        write!(f, "{}", self.combined)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prediction(start: usize, end: usize, value: &str) -> Timex {
+        Timex {
+            start,
+            end,
+            text: String::new(),
+            kind: byline_core::TimexType::Date,
+            value: value.to_string(),
+            modifier: None,
+        }
+    }
+
+    #[test]
+    fn relaxed_strict_and_value_counts() {
+        let document = GoldDocument {
+            id: "d".into(),
+            dct: None,
+            text: "Sales rose last week and fell on Friday morning.".into(),
+            timexes: Vec::new(),
+        };
+        let gold = vec![
+            GoldSpan {
+                start: 11,
+                end: 20,
+                kind: "DATE".into(),
+                value: "2021-W30".into(),
+            },
+            GoldSpan {
+                start: 33,
+                end: 47,
+                kind: "TIME".into(),
+                value: "2021-07-30TMO".into(),
+            },
+        ];
+        let predicted = vec![
+            prediction(11, 20, "2021-W30"),
+            prediction(33, 39, "2021-07-30"),
+            prediction(0, 5, "PAST_REF"),
+        ];
+        let mut counts = Counts::default();
+        let mut mismatches = Vec::new();
+        score_document(
+            &document,
+            &gold,
+            &predicted,
+            &mut counts,
+            Some(&mut mismatches),
+        );
+        let scores = counts.scores();
+        assert_eq!(
+            (counts.relaxed_gold, counts.strict, counts.value_gold),
+            (2, 1, 1)
+        );
+        assert!((scores.relaxed.precision - 200.0 / 3.0).abs() < 1e-9);
+        assert!((scores.relaxed.recall - 100.0).abs() < 1e-9);
+        assert!((scores.value.recall - 50.0).abs() < 1e-9);
+        assert!((scores.type_accuracy - 50.0).abs() < 1e-9);
+        let kinds: Vec<&str> = mismatches.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, ["value", "spurious"]);
+    }
+
+    #[test]
+    fn gold_offsets_are_code_points() {
+        let document = GoldDocument {
+            id: "d".into(),
+            dct: None,
+            text: "Café opened Friday.".into(),
+            timexes: vec![GoldTimex {
+                start: 12,
+                end: 18,
+                kind: "DATE".into(),
+                value: "x".into(),
+            }],
+        };
+        let spans = gold_spans(&document).unwrap_or_default();
+        assert_eq!(&document.text[spans[0].start..spans[0].end], "Friday");
+    }
+}

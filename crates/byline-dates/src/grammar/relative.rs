@@ -1,0 +1,563 @@
+//! Expressions relative to the publication date: "yesterday", "Tuesday morning",
+//! "last week", "this month", "two years ago", "the day before", and the vague references
+//! ("recently", "now", "the future").
+
+use byline_core::TimexType;
+use chrono::Days;
+
+use super::durations::{quantity, unit_at};
+use super::{Context, Found};
+use crate::anchor::{Direction, format_day};
+use crate::lexicon::{Lex, PartOfDay, Reference, Unit};
+
+/// A part of the day right after word `i - 1`: "morning", "night".
+fn part_of_day_at(cx: &Context<'_, '_>, i: usize) -> Option<PartOfDay> {
+    match cx.lex(i) {
+        Some(Lex::PartOfDay {
+            part,
+            plural: false,
+        }) => Some(part),
+        _ => None,
+    }
+}
+
+fn with_part(first: usize, last: usize, day: String, part: Option<PartOfDay>) -> Found {
+    match part {
+        Some(part) => Found::new(
+            first,
+            last + 1,
+            TimexType::Time,
+            format!("{day}T{}", part.code()),
+        ),
+        None => Found::date(first, last, day),
+    }
+}
+
+/// "today", "yesterday morning", "tonight", "this morning", "last night", "overnight",
+/// "the day before", "the next day".
+pub(crate) fn relative_day(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    let anchor = cx.anchor;
+    match cx.lex(i) {
+        Some(Lex::RelativeDay(offset)) => {
+            let part = part_of_day_at(cx, i + 1);
+            return Some(with_part(i, i, anchor.day(i64::from(offset)), part));
+        }
+        Some(Lex::Tonight) => {
+            return Some(Found::new(
+                i,
+                i,
+                TimexType::Time,
+                format!("{}TNI", anchor.day(0)),
+            ));
+        }
+        Some(Lex::Overnight)
+            if i > 0 && !cx.is_any(i + 1, &["rate", "rates", "lending", "trading", "index"]) =>
+        {
+            return Some(Found::new(
+                i,
+                i,
+                TimexType::Time,
+                format!("{}TNI", anchor.day(-1)),
+            ));
+        }
+        _ => {}
+    }
+    if cx.is(i, "this")
+        && let Some(part) = part_of_day_at(cx, i + 1)
+    {
+        return Some(Found::new(
+            i,
+            i + 1,
+            TimexType::Time,
+            format!("{}T{}", anchor.day(0), part.code()),
+        ));
+    }
+    if cx.is(i, "last")
+        && let Some(part @ (PartOfDay::Night | PartOfDay::Evening)) = part_of_day_at(cx, i + 1)
+    {
+        return Some(Found::new(
+            i,
+            i + 1,
+            TimexType::Time,
+            format!("{}T{}", anchor.day(-1), part.code()),
+        ));
+    }
+    // "the day before yesterday", "the day after tomorrow".
+    if cx.is(i, "the") && cx.is(i + 1, "day") {
+        if cx.is(i + 2, "before") && cx.is(i + 3, "yesterday") {
+            return Some(Found::date(i, i + 3, anchor.day(-2)));
+        }
+        if cx.is(i + 2, "after") && cx.is(i + 3, "tomorrow") {
+            return Some(Found::date(i, i + 3, anchor.day(2)));
+        }
+    }
+    // Narrative days count from the last day the article moved to.
+    let (offset, last): (i64, usize) = if cx.is(i, "the")
+        && cx.is(i + 1, "day")
+        && cx.is_any(i + 2, &["before", "earlier"])
+    {
+        (-1, i + 2)
+    } else if cx.is(i, "the") && cx.is(i + 1, "day") && cx.is_any(i + 2, &["after", "later"]) {
+        (1, i + 2)
+    } else if cx.is(i, "the") && cx.is_any(i + 1, &["previous", "preceding"]) && cx.is(i + 2, "day")
+    {
+        (-1, i + 2)
+    } else if cx.is(i, "the") && cx.is_any(i + 1, &["next", "following"]) && cx.is(i + 2, "day") {
+        (1, i + 2)
+    } else if (cx.is(i, "that") || (cx.is(i, "the") && cx.is(i + 1, "same")))
+        && cx.is(i + 1 + usize::from(cx.is(i, "the")), "day")
+    {
+        (0, i + 1 + usize::from(cx.is(i, "the")))
+    } else {
+        return None;
+    };
+    // "the day before the vote" counts from the vote, which we cannot resolve.
+    if offset != 0
+        && cx
+            .word(last + 1)
+            .is_some_and(|w| w.is_any(&["the", "a", "his", "her", "their", "its"]))
+    {
+        return None;
+    }
+    let value = cx
+        .reference_at(i)
+        .and_then(|r| {
+            if offset >= 0 {
+                r.checked_add_days(Days::new(offset.unsigned_abs()))
+            } else {
+                r.checked_sub_days(Days::new(offset.unsigned_abs()))
+            }
+        })
+        .map_or_else(|| "XXXX-XX-XX".to_string(), format_day);
+    Some(Found::date(i, last, value))
+}
+
+/// "Tuesday", "last Friday", "next Monday", "Tuesday morning", "Wednesday night".
+pub(crate) fn weekday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    let lower = cx.word(i)?.lower();
+    let (explicit, strict, j) = match lower {
+        "last" | "past" => (Some(Direction::Backward), true, i + 1),
+        "next" | "coming" => (Some(Direction::Forward), true, i + 1),
+        "this" => match cx.word(i + 1).map(|w| w.lower()) {
+            Some("past") => (Some(Direction::Backward), true, i + 2),
+            Some("coming") => (Some(Direction::Forward), true, i + 2),
+            _ => (Some(Direction::Forward), false, i + 1),
+        },
+        _ => (None, false, i),
+    };
+    let Some(Lex::Weekday { day, plural: false }) = cx.lex(j) else {
+        return None;
+    };
+    if !cx.word(j)?.starts_upper() {
+        return None;
+    }
+    let part = part_of_day_at(cx, j + 1);
+    let direction = explicit.unwrap_or_else(|| match cx.direction(i, j) {
+        Direction::Forward => Direction::Forward,
+        _ => Direction::Backward,
+    });
+    let value = cx.anchor.weekday(day, direction, strict);
+    Some(with_part(i, j, value, part))
+}
+
+/// Singular units that "this/last/next" turn into calendar periods.
+fn calendar_unit(cx: &Context<'_, '_>, i: usize) -> Option<Unit> {
+    match cx.lex(i) {
+        Some(Lex::Unit {
+            unit,
+            plural: false,
+        }) => Some(unit),
+        _ => None,
+    }
+}
+
+/// The period `offset` units away from the DCT.
+fn period(cx: &Context<'_, '_>, unit: Unit, offset: i64) -> Option<String> {
+    let a = cx.anchor;
+    Some(match unit {
+        Unit::Day => a.day(offset),
+        Unit::Week => a.week(offset),
+        Unit::Weekend => a.weekend(offset),
+        Unit::Month => a.month(offset),
+        Unit::Quarter => a.quarter(offset),
+        Unit::Year => a.year(offset),
+        Unit::Decade => a.decade(offset),
+        Unit::Century => a.century(offset),
+        _ => return None,
+    })
+}
+
+/// "last week", "this month", "next year", "the current quarter", "the quarter",
+/// "the weekend", "this fiscal year", "the year".
+pub(crate) fn this_last_next(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    let first = cx.word(i)?.lower();
+    let second = cx.word(i + 1).map_or("", |w| w.lower());
+    // (offset, index of the unit, "the" + past/next: a duration)
+    let (offset, mut j, span_duration) = match (first, second) {
+        ("this" | "current", _) => (Some(0), i + 1, false),
+        ("the", "current" | "present") => (Some(0), i + 2, false),
+        ("last" | "previous", _) => (Some(-1), i + 1, false),
+        ("next" | "coming", _) => (Some(1), i + 1, false),
+        ("the", "past" | "last" | "next" | "coming") => (None, i + 2, true),
+        ("the", "previous" | "preceding") => (Some(-1), i + 2, false),
+        ("the", "following") if cx.is(i + 2, "year") && cx.reference_year.is_some() => {
+            let value = cx
+                .reference_year
+                .map_or_else(String::new, |y| format!("{:04}", y + 1));
+            return Some(Found::date(i, i + 2, value));
+        }
+        ("the", "following") => (Some(1), i + 2, false),
+        ("the", "full" | "entire" | "whole")
+            if cx.is(i + 2, "year") && !cx.word(i + 2).is_some_and(|w| w.hyphen_after) =>
+        {
+            return Some(Found::date(i, i + 2, cx.anchor.year(0)));
+        }
+        ("year", "end") => {
+            return Some(Found::date(i, i + 1, cx.anchor.year(0)).ending());
+        }
+        ("year", "'s" | "’s") if cx.is(i + 2, "end") => {
+            return Some(Found::date(i, i + 2, cx.anchor.year(0)).ending());
+        }
+        ("that", "year") => {
+            let year = cx.reference_year.or_else(|| cx.anchor.year_number(0));
+            let value = year.map_or_else(|| "XXXX".to_string(), |y| format!("{y:04}"));
+            return Some(Found::date(i, i + 1, value));
+        }
+        ("the", "latest" | "most") => {
+            let j = if second == "most" && cx.is(i + 2, "recent") {
+                i + 3
+            } else {
+                i + 2
+            };
+            if cx.is(j, "period") {
+                return Some(Found::date(i, j, last_reported_quarter(cx)));
+            }
+            if matches!(calendar_unit(cx, j), Some(Unit::Quarter)) {
+                let value = last_reported_quarter(cx);
+                return Some(Found::date(i, j, value));
+            }
+            return None;
+        }
+        ("the", _) => (None, i + 1, false),
+        _ => return None,
+    };
+    let fiscal = cx.is(j, "fiscal");
+    if fiscal {
+        j += 1;
+    }
+    let unit = calendar_unit(cx, j)?;
+    // "the year-ago quarter" belongs to `ago`.
+    if cx.word(j).is_some_and(|w| w.hyphen_after) {
+        return None;
+    }
+    if span_duration {
+        // "the past year", "the next month": TimeBank reads them as the calendar period
+        // before or after the DCT's.
+        let offset = if matches!(second, "next" | "coming") {
+            1
+        } else {
+            -1
+        };
+        return Some(Found::date(i, j, period(cx, unit, offset)?));
+    }
+    let Some(offset) = offset else {
+        // Bare "the": only a few units mean the period in focus.
+        return match unit {
+            Unit::Quarter => Some(Found::date(i, j, last_reported_quarter(cx))),
+            // "the year ended Sept. 30" is a fiscal twelve months; "for the year" is
+            // the year in focus.
+            Unit::Year if cx.is_any(j + 1, &["ended", "ending", "ends", "to"]) => {
+                Some(Found::new(i, j, TimexType::Duration, "P1Y"))
+            }
+            Unit::Year if !cx.is_any(j + 1, &["before", "after", "in", "when", "that"]) => {
+                Some(Found::date(i, j, cx.anchor.year(0)))
+            }
+            Unit::Weekend => {
+                let direction = cx.direction(i, j);
+                let is_weekend = cx
+                    .anchor
+                    .dct
+                    .is_some_and(|d| chrono::Datelike::weekday(&d).number_from_monday() >= 6);
+                let offset = if direction == Direction::Forward || is_weekend {
+                    0
+                } else {
+                    -1
+                };
+                Some(Found::date(i, j, cx.anchor.weekend(offset)))
+            }
+            _ => None,
+        };
+    };
+    // "last year's" keeps its clitic out of the span.
+    let value = if unit == Unit::Quarter && offset == -1 && first != "last" {
+        // "the previous quarter" follows the quarter in focus.
+        shifted_quarter(cx, -1)
+    } else {
+        period(cx, unit, offset)?
+    };
+    Some(Found::date(i, j, value))
+}
+
+/// The quarter financial news talks about when it says "the quarter": the last completed
+/// one, whose results are being reported.
+fn last_reported_quarter(cx: &Context<'_, '_>) -> String {
+    cx.anchor.quarter(-1)
+}
+
+fn shifted_quarter(cx: &Context<'_, '_>, by: i32) -> String {
+    match cx.quarter {
+        Some((year, q)) => {
+            let index = year * 4 + (q as i32 - 1) + by;
+            format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1)
+        }
+        None => cx.anchor.quarter(i64::from(by)),
+    }
+}
+
+/// "two years ago", "a week earlier", "three days later", "six months from now",
+/// "the year-earlier quarter", "year-ago".
+pub(crate) fn ago(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    // "year-earlier", "the year-ago period": the same period a year before.
+    let j = if cx.is(i, "the") { i + 1 } else { i };
+    if cx.is(j, "year")
+        && cx.word(j).is_some_and(|w| w.hyphen_after)
+        && cx.is_any(j + 1, &["earlier", "ago"])
+    {
+        let mut last = j + 1;
+        if cx.is_any(last + 1, &["period", "quarter", "level", "levels"]) {
+            last += 1;
+        } else if j > i {
+            return None;
+        }
+        let value = if cx.mentions_quarter() || cx.quarter.is_some() {
+            shifted_quarter_or_last(cx, -4)
+        } else {
+            cx.anchor.year(-1)
+        };
+        return Some(Found::date(i, last, value));
+    }
+    let amount = quantity(cx, i)?;
+    let (unit, _) = unit_at(cx, amount.end)?;
+    let mut k = amount.end + 1;
+    // "a week or so ago".
+    if cx.is(k, "or") && cx.is(k + 1, "so") && cx.is_any(k + 2, &["ago", "earlier", "later"]) {
+        k += 2;
+    }
+    let sign: i64 = if cx.is(k, "ago") || cx.is(k, "earlier") || cx.is(k, "back") && amount.end > i
+    {
+        -1
+    } else if cx.is(k, "later") || cx.is(k, "from") && cx.is(k + 1, "now") || cx.is(k, "hence") {
+        1
+    } else {
+        return None;
+    };
+    let last = if cx.is(k, "from") { k + 1 } else { k };
+    let narrative = cx.is_any(k, &["earlier", "later"]);
+    let short = matches!(unit, Unit::Day | Unit::Hour | Unit::Minute | Unit::Second);
+    let approximated = i > 0
+        && (cx.is_any(i - 1, &["about", "over"])
+            || i > 1 && cx.is(i - 1, "than") && cx.is_any(i - 2, &["more", "less", "fewer"]));
+    // TimeBank marks "three days later" and "about two years ago" as the stretch of time,
+    // without the adverb in the first case.
+    if (narrative && short) || approximated {
+        let value = super::durations::format_duration(amount.value, unit, amount.half)?;
+        let end = if approximated { last } else { k - 1 };
+        return Some(Found::new(i, end, TimexType::Duration, value));
+    }
+    let Some(n) = amount.value else {
+        let value = if sign < 0 {
+            Reference::Past
+        } else {
+            Reference::Future
+        }
+        .value();
+        return Some(Found::date(i, last, value));
+    };
+    let n = i64::try_from(n).ok()? * sign;
+    let a = cx.anchor;
+    let value = match unit {
+        Unit::Day if narrative => match cx
+            .reference_at(i)
+            .and_then(|r| r.checked_add_signed(chrono::TimeDelta::try_days(n)?))
+        {
+            Some(day) => format_day(day),
+            None => a.day(n),
+        },
+        Unit::Day => a.day(n),
+        Unit::Week => a.week(n),
+        Unit::Fortnight => a.week(2 * n),
+        Unit::Month => a.month(n),
+        Unit::Quarter => a.quarter(n),
+        Unit::Year if (cx.mentions_quarter() || cx.quarter.is_some()) && n.abs() == 1 => {
+            shifted_quarter_or_last(cx, 4 * n as i32)
+        }
+        Unit::Year => a.year(n),
+        Unit::Decade => a.year(10 * n),
+        Unit::Century => a.century(n),
+        Unit::Hour | Unit::Minute | Unit::Second => a.day(0),
+        Unit::Weekend | Unit::Millennium => return None,
+    };
+    let mut found = Found::date(i, last, value);
+    if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) {
+        found.kind = TimexType::Time;
+    }
+    Some(found)
+}
+
+/// The quarter in focus (or else the last completed one, which is being reported on),
+/// shifted by `by` quarters.
+fn shifted_quarter_or_last(cx: &Context<'_, '_>, by: i32) -> String {
+    match cx.quarter {
+        Some(_) => shifted_quarter(cx, by),
+        None => cx.anchor.quarter(i64::from(by) - 1),
+    }
+}
+
+/// "recent weeks", "the coming days": TimeML annotates them as durations of unspecified
+/// length (`PXW`, `PXD`), not as references.
+fn vague_stretch(cx: &Context<'_, '_>, first: usize, unit_at: usize) -> Option<Found> {
+    let Some(Lex::Unit { unit, .. }) = cx.lex(unit_at) else {
+        return None;
+    };
+    let value = super::durations::format_duration(None, unit, false)?;
+    Some(Found::new(first, unit_at, TimexType::Duration, value))
+}
+
+/// Vague references: "now", "currently", "recently", "recent weeks", "the past",
+/// "the future", "the coming days", "these days", "soon".
+pub(crate) fn reference(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    let word = cx.word(i)?;
+    let plural_unit = |k: usize| matches!(cx.lex(k), Some(Lex::Unit { plural: true, .. }));
+    if word.is("the") {
+        let next = cx.word(i + 1)?;
+        if next.is("past")
+            && !plural_unit(i + 2)
+            && cx.lex(i + 2).is_none()
+            && cx.word(i + 2).is_none_or(|w| w.numeric.is_none())
+        {
+            return Some(Found::date(i, i + 1, Reference::Past.value()));
+        }
+        if next.is("future") {
+            return Some(Found::date(i, i + 1, Reference::Future.value()));
+        }
+        if next.is_any(&["near", "distant", "foreseeable", "immediate"]) && cx.is(i + 2, "future") {
+            return Some(Found::date(i, i + 2, Reference::Future.value()));
+        }
+        if next.is_any(&["coming", "next"])
+            && cx.is_any(i + 2, &["few", "several"])
+            && plural_unit(i + 3)
+        {
+            return None;
+        }
+        if next.is("coming") && plural_unit(i + 2) {
+            return vague_stretch(cx, i, i + 2);
+        }
+        if next.is("present") && !cx.is(i + 2, "day") {
+            return Some(Found::date(i, i + 1, Reference::Present.value()));
+        }
+        if next.is("moment") && i > 0 && cx.is(i - 1, "at") {
+            return Some(Found::date(i, i + 1, Reference::Present.value()));
+        }
+        return None;
+    }
+    if word.is("these") && cx.is(i + 1, "days") {
+        return Some(Found::date(i, i + 1, Reference::Present.value()));
+    }
+    if word.is("coming") && plural_unit(i + 1) {
+        return vague_stretch(cx, i, i + 1);
+    }
+    if word.is("present") && i > 0 && cx.is(i - 1, "at") {
+        return Some(Found::date(i, i, Reference::Present.value()));
+    }
+    let Some(Lex::Reference(reference)) = word.lex else {
+        return None;
+    };
+    if word.is("recent") && plural_unit(i + 1) {
+        return vague_stretch(cx, i, i + 1);
+    }
+    if word.is("past") {
+        return None;
+    }
+    if word.is("earlier") {
+        return None;
+    }
+    // Alone, "recent" and "future" are adjectives of things ("recent gains").
+    if word.is_any(&["recent", "future"]) {
+        return None;
+    }
+    if word.is("current") && cx.lex(i + 1).is_some() {
+        return None;
+    }
+    Some(Found::date(i, i, reference.value()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::grammar::tests::tag_2021_08_03 as tag;
+
+    #[test]
+    fn days_and_weekdays() {
+        assert_eq!(
+            tag("He left yesterday."),
+            [("yesterday", "DATE", "2021-08-02", None)]
+        );
+        assert_eq!(
+            tag("She said Tuesday"),
+            [("Tuesday", "DATE", "2021-08-03", None)]
+        );
+        assert_eq!(
+            tag("He said Friday"),
+            [("Friday", "DATE", "2021-07-30", None)]
+        );
+        assert_eq!(
+            tag("They will vote Friday"),
+            [("Friday", "DATE", "2021-08-06", None)]
+        );
+        assert_eq!(
+            tag("last Tuesday"),
+            [("last Tuesday", "DATE", "2021-07-27", None)]
+        );
+        assert_eq!(
+            tag("Tuesday morning"),
+            [("Tuesday morning", "TIME", "2021-08-03TMO", None)]
+        );
+        assert_eq!(
+            tag("last night"),
+            [("last night", "TIME", "2021-08-02TNI", None)]
+        );
+    }
+
+    #[test]
+    fn periods_and_offsets() {
+        assert_eq!(tag("Last week"), [("Last week", "DATE", "2021-W30", None)]);
+        assert_eq!(tag("this week"), [("this week", "DATE", "2021-W31", None)]);
+        assert_eq!(tag("next month"), [("next month", "DATE", "2021-09", None)]);
+        assert_eq!(
+            tag("two years ago"),
+            [("two years ago", "DATE", "2019", None)]
+        );
+        assert_eq!(
+            tag("10 days ago"),
+            [("10 days ago", "DATE", "2021-07-24", None)]
+        );
+        assert_eq!(
+            tag("the past year"),
+            [("the past year", "DATE", "2020", None)]
+        );
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(tag("recently"), [("recently", "DATE", "PAST_REF", None)]);
+        assert_eq!(tag("now"), [("now", "DATE", "PRESENT_REF", None)]);
+        assert_eq!(
+            tag("in recent weeks"),
+            [("recent weeks", "DURATION", "PXW", None)]
+        );
+        assert_eq!(tag("in the past"), [("the past", "DATE", "PAST_REF", None)]);
+        assert_eq!(
+            tag("in the coming days"),
+            [("the coming days", "DURATION", "PXD", None)]
+        );
+    }
+}
