@@ -5,8 +5,10 @@
 //! - [`Article`] with its immutable `text`, its metadata and the annotation layers
 //!   ([`Entity`], [`Timex`], [`Quote`]), all with byte offsets;
 //! - the shared token analysis ([`Article::analysis`], from `byline-text`);
-//! - the [`Stage`] trait and [`Registry`] through which built-in and third-party components
-//!   are registered the same way;
+//! - the [`Stage`], [`Source`] and [`Sink`] traits and the [`Registry`] through which
+//!   built-in and third-party components are registered the same way;
+//! - what flows between components ([`Event`]: an article or a [`DeadLetter`], its
+//!   [`Position`] and its acknowledgement handle [`Ack`]);
 //! - the output contract ([`output`]): JSON with code-point offsets.
 //!
 //! ## Stability
@@ -17,16 +19,30 @@
 //! registry methods; it never changes `Stage::process`'s signature or the output contract's
 //! existing fields. Changes to the output contract bump [`output::SCHEMA_VERSION`].
 
+pub mod ack;
 pub mod article;
+pub mod dead_letter;
+pub mod event;
 pub mod layers;
 pub mod output;
 pub mod registry;
+pub mod sink;
+pub mod source;
 pub mod stage;
+
+pub use ack::{Ack, AckListener, AckStatus, CommitWindow};
+pub use dead_letter::DeadLetter;
+pub use event::{Event, Payload, Position};
+pub use sink::{Sink, SinkError};
+pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};
 
 pub use article::{Article, Published, PublishedError};
 pub use byline_text::{Analysis, Sentence, Token, TokenKind};
 pub use layers::{
     Entity, EntityLabel, Layer, Quote, QuoteKind, Speaker, TextSpan, Timex, TimexType,
 };
-pub use registry::{BuildContext, BuildError, ConfigError, RawConfig, Registry, StageFactory};
+pub use registry::{
+    BuildContext, BuildError, ConfigError, RawConfig, Registry, SinkFactory, SourceFactory,
+    StageFactory,
+};
 pub use stage::{Flow, Stage, StageError};

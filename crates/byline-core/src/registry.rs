@@ -14,6 +14,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::DeTable;
 
+use crate::sink::Sink;
+use crate::source::Source;
 use crate::stage::Stage;
 
 /// A config error inside one component's table. `span` is a byte range into the config file
@@ -107,6 +109,44 @@ impl StageFactory {
     }
 }
 
+type SourceBuilder =
+    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Source>, BuildError> + Send + Sync>;
+
+/// A registered source type.
+pub struct SourceFactory {
+    pub description: &'static str,
+    build: SourceBuilder,
+}
+
+impl SourceFactory {
+    pub fn build(
+        &self,
+        config: RawConfig<'_>,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Source>, BuildError> {
+        (self.build)(config, context)
+    }
+}
+
+type SinkBuilder =
+    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Sink>, BuildError> + Send + Sync>;
+
+/// A registered sink type.
+pub struct SinkFactory {
+    pub description: &'static str,
+    build: SinkBuilder,
+}
+
+impl SinkFactory {
+    pub fn build(
+        &self,
+        config: RawConfig<'_>,
+        context: &BuildContext,
+    ) -> Result<Box<dyn Sink>, BuildError> {
+        (self.build)(config, context)
+    }
+}
+
 /// Component types by name. Built-ins and plugins register the same way:
 ///
 /// ```ignore
@@ -116,6 +156,8 @@ impl StageFactory {
 #[derive(Default)]
 pub struct Registry {
     stages: BTreeMap<&'static str, StageFactory>,
+    sources: BTreeMap<&'static str, SourceFactory>,
+    sinks: BTreeMap<&'static str, SinkFactory>,
 }
 
 impl Registry {
@@ -151,6 +193,60 @@ impl Registry {
     /// Stage type names with their one-line descriptions, sorted by name.
     pub fn stage_types(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
         self.stages.iter().map(|(name, f)| (*name, f.description))
+    }
+
+    /// Registers a source type, the same way as [`register_stage`](Registry::register_stage).
+    pub fn register_source<C, F>(
+        &mut self,
+        type_name: &'static str,
+        description: &'static str,
+        build: F,
+    ) where
+        C: DeserializeOwned + 'static,
+        F: Fn(C, &BuildContext) -> Result<Box<dyn Source>, BuildError> + Send + Sync + 'static,
+    {
+        let build: SourceBuilder = Box::new(move |raw, context| {
+            let config: C = raw.parse()?;
+            build(config, context)
+        });
+        self.sources
+            .insert(type_name, SourceFactory { description, build });
+    }
+
+    pub fn source(&self, type_name: &str) -> Option<&SourceFactory> {
+        self.sources.get(type_name)
+    }
+
+    /// Source type names with their one-line descriptions, sorted by name.
+    pub fn source_types(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.sources.iter().map(|(name, f)| (*name, f.description))
+    }
+
+    /// Registers a sink type, the same way as [`register_stage`](Registry::register_stage).
+    pub fn register_sink<C, F>(
+        &mut self,
+        type_name: &'static str,
+        description: &'static str,
+        build: F,
+    ) where
+        C: DeserializeOwned + 'static,
+        F: Fn(C, &BuildContext) -> Result<Box<dyn Sink>, BuildError> + Send + Sync + 'static,
+    {
+        let build: SinkBuilder = Box::new(move |raw, context| {
+            let config: C = raw.parse()?;
+            build(config, context)
+        });
+        self.sinks
+            .insert(type_name, SinkFactory { description, build });
+    }
+
+    pub fn sink(&self, type_name: &str) -> Option<&SinkFactory> {
+        self.sinks.get(type_name)
+    }
+
+    /// Sink type names with their one-line descriptions, sorted by name.
+    pub fn sink_types(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.sinks.iter().map(|(name, f)| (*name, f.description))
     }
 }
 
@@ -202,5 +298,57 @@ mod tests {
             registry().stage_types().collect::<Vec<_>>(),
             [("noop", "does nothing")]
         );
+    }
+
+    struct Nothing;
+
+    #[async_trait::async_trait]
+    impl crate::Source for Nothing {
+        async fn run(self: Box<Self>, _: crate::SourceOutput) -> Result<(), crate::SourceError> {
+            Ok(())
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl crate::Sink for Nothing {
+        async fn write(&mut self, _: &[crate::Event]) -> Result<(), crate::SinkError> {
+            Ok(())
+        }
+        async fn flush(&mut self) -> Result<(), crate::SinkError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn sources_and_sinks_register_and_parse_their_config_the_same_way() {
+        let mut r = Registry::new();
+        r.register_source("void", "reads nothing", |_: UpperConfig, _| {
+            Ok(Box::new(Nothing) as Box<dyn Source>)
+        });
+        r.register_sink("void", "writes nothing", |_: UpperConfig, _| {
+            Ok(Box::new(Nothing) as Box<dyn Sink>)
+        });
+        assert_eq!(
+            r.source_types().collect::<Vec<_>>(),
+            [("void", "reads nothing")]
+        );
+        assert_eq!(
+            r.sink_types().collect::<Vec<_>>(),
+            [("void", "writes nothing")]
+        );
+        let source = "colour = 1\n";
+        let raw = RawConfig::from_toml(source).unwrap_or_else(|e| panic!("{e}"));
+        let built = r
+            .sink("void")
+            .map(|f| f.build(raw, &BuildContext::default()));
+        let Some(Err(BuildError::Config(err))) = built else {
+            panic!("expected a config error");
+        };
+        assert_eq!(&source[err.span.unwrap_or_default()], "colour");
+        let raw = RawConfig::from_toml("field = \"x\"").unwrap_or_else(|e| panic!("{e}"));
+        let built = r
+            .source("void")
+            .map(|f| f.build(raw, &BuildContext::default()));
+        assert!(matches!(built, Some(Ok(_))));
     }
 }

@@ -1,0 +1,44 @@
+//! The command line's shape: global flags and one subcommand.
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{annotate, bench, list, run, validate};
+
+/// byline annotates news articles: named entities, dates normalised against each
+/// article's publication date, and quotes with their speakers. It reads JSON Lines or
+/// plain-text articles and writes JSON Lines.
+///
+/// Quick start:
+///
+///   byline annotate story.txt feed.jsonl      annotate files, print JSON Lines
+///
+///   byline run -c config/default.toml         run a configured pipeline
+#[derive(Debug, Parser)]
+#[command(name = "byline", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// More logging on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides it.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Only errors on stderr, and no run summary.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command may look at.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Run(run::RunArgs),
+    Validate(validate::ValidateArgs),
+    Annotate(annotate::AnnotateArgs),
+    List(list::ListArgs),
+    Bench(bench::BenchArgs),
+}

@@ -1,0 +1,27 @@
+//! One file per subcommand. Each exposes its clap `Args` struct and an `execute` function.
+
+pub mod annotate;
+pub mod bench;
+pub mod list;
+pub mod run;
+pub mod validate;
+
+use std::process::ExitCode;
+
+use byline_core::Registry;
+
+use crate::cli::{Command, Options};
+
+pub fn execute(
+    command: Command,
+    registry: &Registry,
+    options: &Options,
+) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Run(args) => run::execute(args, registry, options),
+        Command::Validate(args) => validate::execute(args, registry, options),
+        Command::Annotate(args) => annotate::execute(args, registry, options),
+        Command::List(args) => list::execute(args, registry, options),
+        Command::Bench(args) => bench::execute(args, registry, options),
+    }
+}

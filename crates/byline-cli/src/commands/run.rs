@@ -1,0 +1,66 @@
+//! `byline run -c FILE`: runs a configured pipeline until its sources are exhausted (or
+//! SIGINT/SIGTERM), then prints a summary on stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use byline_core::Registry;
+use byline_runtime::{LoadError, Pipeline, RunSummary};
+use clap::Args;
+
+use crate::cli::Options;
+
+/// Run a pipeline from a config file.
+///
+/// The pipeline reads its sources to the end (or until Ctrl-C / SIGTERM, which stops the
+/// sources and drains what is in flight; a second signal exits at once), writes every
+/// article to its sinks, and records bad input in `data_dir/dead-letter.jsonl`. Exits
+/// non-zero if a component failed or a record could not be delivered.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The pipeline file (TOML), such as config/default.toml.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: PathBuf,
+}
+
+pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow::Result<ExitCode> {
+    let pipeline = match Pipeline::load(&args.config, registry) {
+        Ok(pipeline) => pipeline,
+        Err(LoadError::Config(errors)) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let summary = run_pipeline(pipeline)?;
+    Ok(report(&summary, options, true))
+}
+
+/// Runs a pipeline on a fresh multi-threaded tokio runtime and waits for it to finish.
+pub fn run_pipeline(pipeline: Pipeline) -> anyhow::Result<RunSummary> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("byline")
+        .build()
+        .context("cannot start the async runtime")?;
+    let summary = runtime.block_on(pipeline.run());
+    // A source abandoned in a blocking read (stdin) must not hold up the exit.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(summary)
+}
+
+/// Prints the summary (unless quiet, or `always` is false and all went well) and picks
+/// the exit code.
+pub fn report(summary: &RunSummary, options: &Options, always: bool) -> ExitCode {
+    let noteworthy = summary.dead_lettered() > 0 || !summary.succeeded() || summary.interrupted;
+    if !options.quiet && (always || noteworthy) {
+        eprintln!("{summary}");
+    }
+    if summary.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,387 @@
+//! The `Source` trait: where articles come from (files, stdin, later brokers).
+//!
+//! A source reads records and hands each one to its [`SourceOutput`], either as an article
+//! or, when the record is bad, as a [`DeadLetter`]. The output batches them, gives each an
+//! acknowledgement handle and a sequence number, and sends the batches downstream with
+//! backpressure. Sources never write dead letters themselves: the runtime routes them to the
+//! source's `<id>.errors` route or to `data_dir/dead-letter.jsonl`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::ack::{Ack, AckListener, AckStatus};
+use crate::article::Article;
+use crate::dead_letter::DeadLetter;
+use crate::event::{Event, Position};
+
+/// A source failed as a whole (it could not start, its input broke). Bad records are not
+/// source errors: they are dead letters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SourceError {
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(message: impl Into<String>) -> SourceError {
+        SourceError {
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything downstream has gone away: the source should stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the pipeline is no longer accepting records")]
+pub struct Closed;
+
+impl From<Closed> for SourceError {
+    fn from(_: Closed) -> SourceError {
+        SourceError::new("the pipeline closed")
+    }
+}
+
+/// Reads records and emits them until its input is exhausted (a finite source returns) or
+/// the pipeline stops (check [`SourceOutput::is_stopping`] between records, or await
+/// [`SourceOutput::stopping`]).
+///
+/// Blocking sources (plain file reads, CPU-heavy decoding) should run their loop inside
+/// `tokio::task::spawn_blocking` and use the `*_blocking` methods of the output.
+#[async_trait]
+pub trait Source: Send + 'static {
+    async fn run(self: Box<Self>, output: SourceOutput) -> Result<(), SourceError>;
+}
+
+/// The runtime's side of a source's output. Implemented by the runtime; a source only sees
+/// [`SourceOutput`].
+#[async_trait]
+pub trait SourceChannel: Send + Sync {
+    /// Sends a batch downstream, waiting while the pipeline is full.
+    async fn send(&self, batch: Vec<Event>) -> Result<(), Closed>;
+    /// The same, from a thread outside the async runtime (`spawn_blocking`).
+    fn send_blocking(&self, batch: Vec<Event>) -> Result<(), Closed>;
+    /// Sends a last batch without waiting for it, when the output is dropped.
+    fn send_detached(&self, batch: Vec<Event>);
+    /// `true` once the pipeline has been asked to stop.
+    fn is_stopping(&self) -> bool;
+    /// Resolves when the pipeline is asked to stop.
+    async fn stopping(&self);
+}
+
+/// How big a batch grows before it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    pub max_events: usize,
+    pub max_bytes: usize,
+}
+
+impl Default for BatchLimits {
+    fn default() -> BatchLimits {
+        BatchLimits {
+            max_events: 256,
+            max_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Where a source emits its records. Records are batched; a partial batch is sent by
+/// [`flush`](SourceOutput::flush) and, at the latest, when the output is dropped.
+pub struct SourceOutput {
+    id: Arc<str>,
+    channel: Arc<dyn SourceChannel>,
+    listener: Arc<dyn AckListener>,
+    limits: BatchLimits,
+    pending: Vec<Event>,
+    pending_bytes: usize,
+    next_seq: u64,
+}
+
+impl SourceOutput {
+    /// Made by the runtime. `listener` hears the outcome of every record.
+    pub fn new(
+        id: Arc<str>,
+        channel: Arc<dyn SourceChannel>,
+        listener: Arc<dyn AckListener>,
+        limits: BatchLimits,
+    ) -> SourceOutput {
+        SourceOutput {
+            id,
+            channel,
+            listener,
+            limits,
+            pending: Vec::with_capacity(limits.max_events),
+            pending_bytes: 0,
+            next_seq: 0,
+        }
+    }
+
+    /// The source's id in the pipeline.
+    pub fn id(&self) -> &Arc<str> {
+        &self.id
+    }
+
+    /// The sequence number the next record will get. A source that keeps its own map from
+    /// sequence numbers to positions (for checkpoints) reads it before emitting.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Also tells `listener` the outcome of every record emitted from now on, after the
+    /// runtime's own accounting has seen it. A source that checkpoints calls this first.
+    pub fn listen(&mut self, listener: Arc<dyn AckListener>) {
+        self.listener = Arc::new(Tee(self.listener.clone(), listener));
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.channel.is_stopping()
+    }
+
+    pub async fn stopping(&self) {
+        self.channel.stopping().await;
+    }
+
+    /// Emits an article. Waits when the batch is full and the pipeline is busy.
+    pub async fn article(&mut self, article: Article, position: Position) -> Result<(), Closed> {
+        let event = self.event_for_article(article, position);
+        if self.push(event) {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Emits a record that could not become an article.
+    pub async fn reject(
+        &mut self,
+        dead_letter: DeadLetter,
+        position: Position,
+    ) -> Result<(), Closed> {
+        let event = self.event_for_dead_letter(dead_letter, position);
+        if self.push(event) {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the partial batch now (a source that waits for more input calls this first,
+    /// so that what it has read so far is not held back).
+    pub async fn flush(&mut self) -> Result<(), Closed> {
+        if let Some(batch) = self.take_batch() {
+            self.channel.send(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// [`article`](SourceOutput::article) for a blocking thread.
+    pub fn article_blocking(&mut self, article: Article, position: Position) -> Result<(), Closed> {
+        let event = self.event_for_article(article, position);
+        if self.push(event) {
+            self.flush_blocking()?;
+        }
+        Ok(())
+    }
+
+    /// [`reject`](SourceOutput::reject) for a blocking thread.
+    pub fn reject_blocking(
+        &mut self,
+        dead_letter: DeadLetter,
+        position: Position,
+    ) -> Result<(), Closed> {
+        let event = self.event_for_dead_letter(dead_letter, position);
+        if self.push(event) {
+            self.flush_blocking()?;
+        }
+        Ok(())
+    }
+
+    /// [`flush`](SourceOutput::flush) for a blocking thread.
+    pub fn flush_blocking(&mut self) -> Result<(), Closed> {
+        if let Some(batch) = self.take_batch() {
+            self.channel.send_blocking(batch)?;
+        }
+        Ok(())
+    }
+
+    fn event_for_article(&mut self, article: Article, position: Position) -> Event {
+        let ack = self.next_ack();
+        Event::article(article, position, ack)
+    }
+
+    fn event_for_dead_letter(&mut self, dead_letter: DeadLetter, position: Position) -> Event {
+        let ack = self.next_ack();
+        Event::dead_letter(dead_letter, position, ack)
+    }
+
+    fn next_ack(&mut self) -> Ack {
+        let ack = Ack::new(self.next_seq, self.listener.clone());
+        self.next_seq += 1;
+        ack
+    }
+
+    /// Adds an event; `true` when the batch is full.
+    fn push(&mut self, event: Event) -> bool {
+        self.pending_bytes += event.text_len();
+        self.pending.push(event);
+        self.pending.len() >= self.limits.max_events || self.pending_bytes >= self.limits.max_bytes
+    }
+
+    fn take_batch(&mut self) -> Option<Vec<Event>> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        self.pending_bytes = 0;
+        Some(std::mem::replace(
+            &mut self.pending,
+            Vec::with_capacity(self.limits.max_events),
+        ))
+    }
+}
+
+impl Drop for SourceOutput {
+    /// A source that returns without flushing loses nothing.
+    fn drop(&mut self) {
+        if let Some(batch) = self.take_batch() {
+            self.channel.send_detached(batch);
+        }
+    }
+}
+
+struct Tee(Arc<dyn AckListener>, Arc<dyn AckListener>);
+
+impl AckListener for Tee {
+    fn finished(&self, seq: u64, status: AckStatus) {
+        self.0.finished(seq, status);
+        self.1.finished(seq, status);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[derive(Default)]
+    struct Collect {
+        batches: Mutex<Vec<Vec<Event>>>,
+    }
+
+    #[async_trait]
+    impl SourceChannel for Collect {
+        async fn send(&self, batch: Vec<Event>) -> Result<(), Closed> {
+            self.send_blocking(batch)
+        }
+        fn send_blocking(&self, batch: Vec<Event>) -> Result<(), Closed> {
+            self.batches
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(batch);
+            Ok(())
+        }
+        fn send_detached(&self, batch: Vec<Event>) {
+            let _ = self.send_blocking(batch);
+        }
+        fn is_stopping(&self) -> bool {
+            false
+        }
+        async fn stopping(&self) {}
+    }
+
+    #[derive(Default)]
+    struct Count(AtomicU64);
+
+    impl AckListener for Count {
+        fn finished(&self, _: u64, _: AckStatus) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn sizes(channel: &Collect) -> Vec<usize> {
+        channel
+            .batches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(Vec::len)
+            .collect()
+    }
+
+    #[test]
+    fn batches_fill_up_and_the_rest_is_sent_on_drop() {
+        let channel = Arc::new(Collect::default());
+        let limits = BatchLimits {
+            max_events: 2,
+            max_bytes: 1000,
+        };
+        let mut output = SourceOutput::new(
+            "s".into(),
+            channel.clone(),
+            Arc::new(Count::default()),
+            limits,
+        );
+        for i in 0..5 {
+            let position = Position::of_source(output.id().clone());
+            output
+                .article_blocking(Article::new(i.to_string(), "x"), position)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(sizes(&channel), [2, 2]);
+        drop(output);
+        assert_eq!(sizes(&channel), [2, 2, 1]);
+        let seqs: Vec<Option<u64>> = channel
+            .batches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .flatten()
+            .map(|e| e.ack.seq())
+            .collect();
+        assert_eq!(seqs, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
+    }
+
+    #[test]
+    fn a_byte_budget_closes_a_batch_early() {
+        let channel = Arc::new(Collect::default());
+        let limits = BatchLimits {
+            max_events: 100,
+            max_bytes: 10,
+        };
+        let mut output = SourceOutput::new(
+            "s".into(),
+            channel.clone(),
+            Arc::new(Count::default()),
+            limits,
+        );
+        let position = Position::of_source(output.id().clone());
+        output
+            .article_blocking(Article::new("big", "0123456789ab"), position)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sizes(&channel), [1]);
+    }
+
+    #[test]
+    fn an_extra_listener_hears_every_outcome_too() {
+        let channel = Arc::new(Collect::default());
+        let runtime_count = Arc::new(Count::default());
+        let source_count = Arc::new(Count::default());
+        let mut output = SourceOutput::new(
+            "s".into(),
+            channel.clone(),
+            runtime_count.clone(),
+            BatchLimits::default(),
+        );
+        output.listen(source_count.clone());
+        let position = Position::of_source(output.id().clone());
+        output
+            .reject_blocking(DeadLetter::raw("s", "?", None, "bad"), position)
+            .unwrap_or_else(|e| panic!("{e}"));
+        drop(output);
+        channel
+            .batches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        assert_eq!(runtime_count.0.load(Ordering::Relaxed), 1);
+        assert_eq!(source_count.0.load(Ordering::Relaxed), 1);
+    }
+}

@@ -1,0 +1,366 @@
+//! The `file` source: reads the files its glob patterns match, once each, in order.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use byline_core::{
+    BuildError, Closed, ConfigError, Position, Registry, Source, SourceError, SourceOutput,
+};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::format::InputFormat;
+use crate::record::{self, RecordError};
+use crate::{jsonl, txt};
+
+/// Reads articles from files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSourceConfig {
+    /// Glob patterns of the files to read, such as `examples/articles/*.txt`, relative to the
+    /// working directory. Each pattern's matches are read in sorted order, and a file
+    /// matched twice is read once. A path without wildcards that does not exist is reported
+    /// as a dead letter.
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    /// `"auto"` (default) picks by extension: `.jsonl`/`.ndjson` are JSON Lines, `.txt` is
+    /// one article per file. `"jsonl"` or `"txt"` force one format for every file.
+    #[serde(default)]
+    pub format: InputFormat,
+}
+
+pub fn register(registry: &mut Registry) {
+    registry.register_source(
+        "file",
+        "read articles from files matched by glob patterns (JSON Lines, or one txt article per file)",
+        |config: FileSourceConfig, _| Ok(Box::new(FileSource::from_config(config)?) as Box<dyn Source>),
+    );
+}
+
+pub struct FileSource {
+    patterns: Vec<String>,
+    format: InputFormat,
+}
+
+impl FileSource {
+    pub fn from_config(config: FileSourceConfig) -> Result<FileSource, BuildError> {
+        let span = config.paths.span();
+        let paths = config.paths.into_inner();
+        if paths.is_empty() {
+            return Err(ConfigError {
+                message: "`paths` needs at least one glob pattern".to_string(),
+                span: Some(span),
+            }
+            .into());
+        }
+        for pattern in &paths {
+            if let Err(e) = glob::Pattern::new(pattern.get_ref()) {
+                return Err(ConfigError {
+                    message: format!("invalid glob pattern {:?}: {e}", pattern.get_ref()),
+                    span: Some(pattern.span()),
+                }
+                .into());
+            }
+        }
+        Ok(FileSource::new(
+            paths.into_iter().map(Spanned::into_inner).collect(),
+            config.format,
+        ))
+    }
+
+    pub fn new(patterns: Vec<String>, format: InputFormat) -> FileSource {
+        FileSource { patterns, format }
+    }
+
+    /// The files to read, in order, each once.
+    pub fn expand(&self) -> Vec<PathBuf> {
+        let mut seen = HashSet::new();
+        let mut files = Vec::new();
+        for pattern in &self.patterns {
+            if !pattern.contains(['*', '?', '[']) {
+                // A plain path is read even if it is missing, so that the miss is reported.
+                if seen.insert(PathBuf::from(pattern)) {
+                    files.push(PathBuf::from(pattern));
+                }
+                continue;
+            }
+            let entries = match glob::glob(pattern) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    tracing::warn!(pattern, "invalid glob pattern: {e}");
+                    continue;
+                }
+            };
+            let mut matched = 0;
+            for entry in entries {
+                match entry {
+                    Ok(path) if path.is_file() => {
+                        matched += 1;
+                        if seen.insert(path.clone()) {
+                            files.push(path);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(pattern, "cannot list {}", e),
+                }
+            }
+            if matched == 0 {
+                tracing::warn!(pattern, "the pattern matches no files");
+            }
+        }
+        files
+    }
+
+    fn read_all(&self, output: &mut SourceOutput) -> Result<(), Closed> {
+        for path in self.expand() {
+            if output.is_stopping() {
+                break;
+            }
+            read_file(&path, self.format, output)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Source for FileSource {
+    async fn run(self: Box<Self>, mut output: SourceOutput) -> Result<(), SourceError> {
+        tokio::task::spawn_blocking(move || self.read_all(&mut output))
+            .await
+            .map_err(|e| SourceError::new(format!("the file reader died: {e}")))?
+            .map_err(SourceError::from)
+    }
+}
+
+/// Reads one file, emitting an article or a dead letter for each record in it.
+pub fn read_file(
+    path: &Path,
+    format: InputFormat,
+    output: &mut SourceOutput,
+) -> Result<(), Closed> {
+    let label: Arc<str> = Arc::from(path.display().to_string());
+    tracing::debug!(source = %output.id(), file = %label, "reading");
+    let unreadable = |output: &mut SourceOutput, e: std::io::Error| {
+        let position = Position {
+            source: output.id().clone(),
+            file: Some(label.clone()),
+            line: None,
+            offset: None,
+        };
+        let error = RecordError::new(format!("cannot read the file: {e}"));
+        record::emit_blocking(output, Err(error), position, String::new)
+    };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) => return unreadable(output, e),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let first_bytes = match reader.fill_buf() {
+        Ok(bytes) => bytes,
+        Err(e) => return unreadable(output, e),
+    };
+    match format.resolve(path, first_bytes) {
+        InputFormat::Jsonl | InputFormat::Auto => {
+            jsonl::read(&mut reader, Some(label), output, false)
+        }
+        InputFormat::Txt => {
+            let mut content = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut content) {
+                return unreadable(output, e);
+            }
+            let stem = path.file_stem().map(|s| s.to_string_lossy());
+            let position = Position::in_file(output.id().clone(), label, 1, 0);
+            record::emit_blocking(
+                output,
+                txt::decode(stem.as_deref(), &content),
+                position,
+                || String::from_utf8_lossy(&content).into_owned(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use byline_core::{
+        AckListener, AckStatus, BatchLimits, Event, Payload, RawConfig, SourceChannel,
+    };
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<Event>>);
+
+    #[async_trait]
+    impl SourceChannel for Collect {
+        async fn send(&self, batch: Vec<Event>) -> Result<(), Closed> {
+            self.send_blocking(batch)
+        }
+        fn send_blocking(&self, batch: Vec<Event>) -> Result<(), Closed> {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(batch);
+            Ok(())
+        }
+        fn send_detached(&self, batch: Vec<Event>) {
+            let _ = self.send_blocking(batch);
+        }
+        fn is_stopping(&self) -> bool {
+            false
+        }
+        async fn stopping(&self) {}
+    }
+
+    struct Ignore;
+    impl AckListener for Ignore {
+        fn finished(&self, _: u64, _: AckStatus) {}
+    }
+
+    /// Runs a file source over `patterns` and returns what it emitted.
+    fn read(patterns: Vec<String>, format: InputFormat) -> Vec<Event> {
+        let channel = Arc::new(Collect::default());
+        let mut output = SourceOutput::new(
+            "wire".into(),
+            channel.clone(),
+            Arc::new(Ignore),
+            BatchLimits::default(),
+        );
+        FileSource::new(patterns, format)
+            .read_all(&mut output)
+            .unwrap_or_else(|e| panic!("{e}"));
+        drop(output);
+        std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn summary(events: &[Event]) -> Vec<String> {
+        events
+            .iter()
+            .map(|e| match &e.payload {
+                Payload::Article(a) => format!("article {} @{}", a.id, e.position),
+                Payload::DeadLetter(d) => format!(
+                    "dead {} @{} [{}]",
+                    d.field.as_deref().unwrap_or("-"),
+                    e.position,
+                    d.reason
+                ),
+            })
+            .collect()
+    }
+
+    fn write(dir: &Path, name: &str, content: &[u8]) -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+        path.display().to_string()
+    }
+
+    #[test]
+    fn globs_read_txt_and_jsonl_in_order_with_positions() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let txt = write(dir.path(), "b.txt", b"date 2021-08-03\n\nBody of b.\n");
+        let jsonl = write(
+            dir.path(),
+            "a.jsonl",
+            b"{\"id\":\"j1\",\"text\":\"One.\"}\n\n{\"id\":\"j2\",\"text\":\"Two.\"}\n",
+        );
+        let pattern = dir.path().join("*").display().to_string();
+        let events = read(vec![pattern, txt.clone()], InputFormat::Auto);
+        assert_eq!(
+            summary(&events),
+            [
+                format!("article j1 @{jsonl}:1"),
+                format!("article j2 @{jsonl}:3"),
+                format!("article b @{txt}:1"),
+            ]
+        );
+        let second_line_start = "{\"id\":\"j1\",\"text\":\"One.\"}\n\n".len() as u64;
+        assert_eq!(events[1].position.offset, Some(second_line_start));
+    }
+
+    #[test]
+    fn bad_records_become_dead_letters_and_good_ones_flow() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jsonl = write(
+            dir.path(),
+            "feed.jsonl",
+            b"{\"id\":\"ok1\",\"text\":\"Fine.\"}\n{broken\n{\"id\":\"bad\",\"text\":\"\\u00e9\",\"published\":\"2021-13-01\"}\n\xfe\xff\n{\"title\":\"x\"}\n{\"id\":\"ok2\",\"text\":\"Fine too.\"}\n",
+        );
+        let events = read(vec![jsonl.clone()], InputFormat::Auto);
+        let lines = summary(&events);
+        assert_eq!(lines.len(), 6, "{lines:#?}");
+        assert_eq!(lines[0], format!("article ok1 @{jsonl}:1"));
+        assert!(lines[1].starts_with(&format!("dead - @{jsonl}:2 [{jsonl}:2: malformed JSON")));
+        assert!(lines[2].starts_with(&format!(
+            "dead published @{jsonl}:3 [{jsonl}:3: field `published`"
+        )));
+        assert!(lines[3].contains("invalid UTF-8"), "{}", lines[3]);
+        assert!(
+            lines[4].starts_with(&format!("dead text @{jsonl}:5")),
+            "{}",
+            lines[4]
+        );
+        assert_eq!(lines[5], format!("article ok2 @{jsonl}:6"));
+        let Payload::DeadLetter(dead) = &events[1].payload else {
+            panic!("expected a dead letter");
+        };
+        assert_eq!(dead.raw.as_deref(), Some("{broken"));
+        assert_eq!(dead.component, "wire");
+        let Payload::DeadLetter(dead) = &events[3].payload else {
+            panic!("expected a dead letter");
+        };
+        assert_eq!(dead.raw.as_deref(), Some("\u{fffd}\u{fffd}"));
+    }
+
+    #[test]
+    fn a_missing_file_is_a_dead_letter_not_a_crash() {
+        let events = read(vec!["/nonexistent/byline/a.txt".into()], InputFormat::Auto);
+        let lines = summary(&events);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].contains("cannot read the file"), "{}", lines[0]);
+    }
+
+    #[test]
+    fn a_txt_with_an_impossible_date_points_at_its_header_line() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let txt = write(
+            dir.path(),
+            "x.txt",
+            b"title: T\ndate: 2021-02-30\n\nBody.\n",
+        );
+        let lines = summary(&read(vec![txt.clone()], InputFormat::Auto));
+        assert!(
+            lines[0].starts_with(&format!("dead published @{txt}:2")),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn empty_and_invalid_patterns_are_config_errors_at_their_place() {
+        let source = "paths = [\"ok/*.txt\", \"bad/[.txt\"]";
+        let config: FileSourceConfig = RawConfig::from_toml(source)
+            .and_then(RawConfig::parse)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let Err(BuildError::Config(err)) = FileSource::from_config(config) else {
+            panic!("expected a config error");
+        };
+        assert_eq!(&source[err.span.unwrap_or_default()], "\"bad/[.txt\"");
+        let config: FileSourceConfig = RawConfig::from_toml("paths = []")
+            .and_then(RawConfig::parse)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(FileSource::from_config(config).is_err());
+    }
+
+    #[test]
+    fn an_unknown_format_is_a_config_error() {
+        let err = RawConfig::from_toml("paths = [\"a\"]\nformat = \"csv\"")
+            .and_then(RawConfig::parse::<FileSourceConfig>)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(err.contains("jsonl"), "{err}");
+    }
+}

@@ -1,0 +1,154 @@
+//! Phase two of reading a pipeline file: each component's own table goes to the factory
+//! registered for its type, then the wiring is checked. Every problem is collected, so
+//! that one `byline validate` shows them all.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use byline_core::{BuildContext, BuildError, RawConfig, Registry};
+
+use crate::config::{self, ComponentKind, ComponentSpec, Reporter};
+use crate::diagnostics::{ConfigErrors, Diagnostic};
+use crate::graph::{self, StageLayers};
+use crate::interpolate::interpolate;
+use crate::pipeline::{Pipeline, SinkNode, SourceNode, StageNode};
+
+/// Reads, builds and checks a pipeline from the text of its config file. `path` names the
+/// file in messages; `env` looks up `${VAR}`s.
+pub fn build(
+    text: &str,
+    path: &Path,
+    registry: &Registry,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Pipeline, ConfigErrors> {
+    let interpolated = interpolate(text, env).map_err(|errors| {
+        let diagnostics = errors
+            .into_iter()
+            .map(|e| Diagnostic::new(e.message).at(Some(e.span)))
+            .collect();
+        ConfigErrors::new(path, text, diagnostics)
+    })?;
+    let mut reporter = Reporter::new(&interpolated);
+    let Some(parsed) = config::parse(&interpolated, &mut reporter) else {
+        return Err(ConfigErrors::new(path, text, reporter.diagnostics));
+    };
+    let mut pipeline = Pipeline::empty(parsed.data_dir.clone(), parsed.api.clone());
+    let mut specs = Vec::new();
+    let mut layers = HashMap::new();
+    for component in parsed.components {
+        let spec = component.spec;
+        let context = BuildContext {
+            id: spec.id.clone(),
+            data_dir: parsed.data_dir.clone(),
+        };
+        if let Some(type_name) = &spec.type_name {
+            let raw = RawConfig::new(component.table);
+            let name = type_name.get_ref().as_str();
+            let id: Arc<str> = Arc::from(spec.id.as_str());
+            let built = match spec.kind {
+                ComponentKind::Source => registry.source(name).map(|f| {
+                    f.build(raw, &context)
+                        .map(|source| pipeline.sources.push(SourceNode { id, source }))
+                }),
+                ComponentKind::Stage => registry.stage(name).map(|f| {
+                    f.build(raw, &context).map(|stage| {
+                        let stage: Arc<dyn byline_core::Stage> = Arc::from(stage);
+                        layers.insert(
+                            spec.id.clone(),
+                            StageLayers {
+                                provides: stage.provides(),
+                                requires: stage.requires(),
+                            },
+                        );
+                        pipeline.stages.push(StageNode {
+                            id,
+                            stage,
+                            inputs: spec.inputs.clone(),
+                            concurrency: spec.concurrency,
+                            ordered: spec.ordered,
+                            timeout: spec.timeout,
+                        });
+                    })
+                }),
+                ComponentKind::Sink => registry.sink(name).map(|f| {
+                    f.build(raw, &context).map(|sink| {
+                        pipeline.sinks.push(SinkNode {
+                            id,
+                            sink,
+                            inputs: spec.inputs.clone(),
+                        })
+                    })
+                }),
+            };
+            match built {
+                None => reporter.error(
+                    unknown_type(spec.kind, name, registry),
+                    Some(type_name.span()),
+                    Some(spec.path()),
+                    Some("type"),
+                ),
+                Some(Err(error)) => {
+                    report_build_error(&spec, type_name.span(), error, &mut reporter)
+                }
+                Some(Ok(())) => {}
+            }
+        }
+        specs.push(spec);
+    }
+    graph::check(&specs, &layers, registry, &mut reporter);
+    if reporter.diagnostics.is_empty() {
+        Ok(pipeline)
+    } else {
+        Err(ConfigErrors::new(path, text, reporter.diagnostics))
+    }
+}
+
+fn unknown_type(kind: ComponentKind, name: &str, registry: &Registry) -> String {
+    let known: Vec<&str> = match kind {
+        ComponentKind::Source => registry.source_types().map(|(n, _)| n).collect(),
+        ComponentKind::Stage => registry.stage_types().map(|(n, _)| n).collect(),
+        ComponentKind::Sink => registry.sink_types().map(|(n, _)| n).collect(),
+    };
+    let known = if known.is_empty() {
+        "none are registered".to_string()
+    } else {
+        format!("known {kind} types: {}", known.join(", "))
+    };
+    format!("unknown {kind} type `{name}`; {known}")
+}
+
+fn report_build_error(
+    spec: &ComponentSpec,
+    type_span: Range<usize>,
+    error: BuildError,
+    reporter: &mut Reporter<'_>,
+) {
+    match error {
+        BuildError::Config(error) => {
+            let missing = error
+                .message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string);
+            let (span, field) = match (&error.span, missing) {
+                (_, Some(missing)) => (spec.id_span.clone(), Some(missing)),
+                (Some(span), None) => match spec.field_at(span) {
+                    Some(field) => (span.clone(), Some(field.to_string())),
+                    None => (spec.id_span.clone(), None),
+                },
+                (None, None) => (spec.id_span.clone(), None),
+            };
+            reporter.error(
+                error.message,
+                Some(span),
+                Some(spec.path()),
+                field.as_deref(),
+            );
+        }
+        BuildError::Invalid(message) => {
+            reporter.error(message, Some(type_span), Some(spec.path()), None);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! A built, checked pipeline, and its run: every component a tokio task, every edge a
+//! bounded channel of batches, so that backpressure flows from the sinks to the sources.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use byline_core::{Registry, Sink, Source, Stage};
+use tokio::sync::mpsc;
+
+use crate::build::build;
+use crate::config::{ApiConfig, InputRef};
+use crate::diagnostics::ConfigErrors;
+use crate::router::{Batch, Router};
+use crate::shutdown::{self, Shutdown};
+use crate::stage_task::StageSettings;
+use crate::summary::{
+    AckTally, ComponentMetrics, RunSummary, SinkReport, SourceReport, StageReport,
+};
+use crate::{sink_task, source_task, stage_task};
+
+/// Batches an edge holds before its producer waits.
+const CHANNEL_BATCHES: usize = 4;
+
+/// The id under which the default dead-letter writer reports.
+pub const DEAD_LETTER_WRITER: &str = "dead-letter";
+
+pub(crate) struct SourceNode {
+    pub id: Arc<str>,
+    pub source: Box<dyn Source>,
+}
+
+pub(crate) struct StageNode {
+    pub id: Arc<str>,
+    pub stage: Arc<dyn Stage>,
+    pub inputs: Vec<InputRef>,
+    pub concurrency: Option<usize>,
+    pub ordered: bool,
+    pub timeout: Option<Duration>,
+}
+
+pub(crate) struct SinkNode {
+    pub id: Arc<str>,
+    pub sink: Box<dyn Sink>,
+    pub inputs: Vec<InputRef>,
+}
+
+/// Why a config file could not become a pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {error}")]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+}
+
+/// A pipeline whose components are built and whose wiring is checked, ready to run.
+pub struct Pipeline {
+    data_dir: PathBuf,
+    api: Option<ApiConfig>,
+    pub(crate) sources: Vec<SourceNode>,
+    pub(crate) stages: Vec<StageNode>,
+    pub(crate) sinks: Vec<SinkNode>,
+}
+
+impl Pipeline {
+    pub(crate) fn empty(data_dir: PathBuf, api: Option<ApiConfig>) -> Pipeline {
+        Pipeline {
+            data_dir,
+            api,
+            sources: Vec::new(),
+            stages: Vec::new(),
+            sinks: Vec::new(),
+        }
+    }
+
+    /// Reads and checks the config file at `path`, interpolating `${VAR}`s from the
+    /// environment. Builds every component but starts none.
+    pub fn load(path: &Path, registry: &Registry) -> Result<Pipeline, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        Ok(Pipeline::from_toml(&text, path, registry)?)
+    }
+
+    /// [`load`](Pipeline::load) from text; `path` names the file in messages.
+    pub fn from_toml(
+        text: &str,
+        path: &Path,
+        registry: &Registry,
+    ) -> Result<Pipeline, ConfigErrors> {
+        build(text, path, registry, &|name| std::env::var(name).ok())
+    }
+
+    /// [`from_toml`](Pipeline::from_toml) with `${VAR}`s looked up by `env`.
+    pub fn from_toml_with_env(
+        text: &str,
+        path: &Path,
+        registry: &Registry,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Pipeline, ConfigErrors> {
+        build(text, path, registry, env)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// `(sources, stages, sinks)` ids, for `byline validate`.
+    pub fn component_ids(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
+        (
+            self.sources.iter().map(|s| &*s.id).collect(),
+            self.stages.iter().map(|s| &*s.id).collect(),
+            self.sinks.iter().map(|s| &*s.id).collect(),
+        )
+    }
+
+    /// Runs until every source is exhausted and everything is flushed, or until SIGINT or
+    /// SIGTERM, after which the sources stop and what is in flight drains to the sinks. A
+    /// second signal exits the process at once.
+    pub async fn run(self) -> RunSummary {
+        self.run_until(shutdown::first_signal()).await
+    }
+
+    /// Runs until the sources are exhausted, or until `stop` resolves (then drains).
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> RunSummary {
+        let started = Instant::now();
+        let shutdown = Shutdown::new();
+        if self.api.is_some() {
+            tracing::warn!("[api] is accepted but not served yet");
+        }
+        let stop_watch = tokio::spawn({
+            let shutdown = shutdown.clone();
+            async move {
+                stop.await;
+                shutdown.trigger();
+            }
+        });
+
+        // One input channel per consumer; producers hold clones of its sender.
+        let mut senders: HashMap<Arc<str>, mpsc::Sender<Batch>> = HashMap::new();
+        let mut receivers: HashMap<Arc<str>, mpsc::Receiver<Batch>> = HashMap::new();
+        for id in self
+            .stages
+            .iter()
+            .map(|s| &s.id)
+            .chain(self.sinks.iter().map(|s| &s.id))
+        {
+            let (sender, receiver) = mpsc::channel(CHANNEL_BATCHES);
+            senders.insert(id.clone(), sender);
+            receivers.insert(id.clone(), receiver);
+        }
+        let (dead_letter_sender, dead_letter_receiver) = mpsc::channel(CHANNEL_BATCHES);
+        let consumers: Vec<(Arc<str>, Vec<InputRef>)> = self
+            .stages
+            .iter()
+            .map(|s| (s.id.clone(), s.inputs.clone()))
+            .chain(self.sinks.iter().map(|s| (s.id.clone(), s.inputs.clone())))
+            .collect();
+        let router_for = |id: &str, metrics: Arc<ComponentMetrics>| {
+            let wired = |errors: bool| -> Vec<mpsc::Sender<Batch>> {
+                consumers
+                    .iter()
+                    .filter(|(_, inputs)| {
+                        inputs
+                            .iter()
+                            .any(|i| i.component == id && i.errors == errors)
+                    })
+                    .filter_map(|(consumer, _)| senders.get(consumer).cloned())
+                    .collect()
+            };
+            let mut errors = wired(true);
+            if errors.is_empty() {
+                errors.push(dead_letter_sender.clone());
+            }
+            Router::new(Arc::from(id), wired(false), errors, metrics)
+        };
+
+        let mut source_tasks = Vec::new();
+        let mut source_reports = Vec::new();
+        for node in self.sources {
+            let metrics = Arc::new(ComponentMetrics::default());
+            let acks = Arc::new(AckTally::default());
+            let router = router_for(&node.id, metrics.clone());
+            source_reports.push((node.id.clone(), metrics, acks.clone()));
+            source_tasks.push(tokio::spawn(source_task::run(
+                node.id,
+                node.source,
+                router,
+                acks,
+                shutdown.clone(),
+            )));
+        }
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let mut stage_tasks = Vec::new();
+        let mut stage_reports = Vec::new();
+        for node in self.stages {
+            let metrics = Arc::new(ComponentMetrics::default());
+            let router = router_for(&node.id, metrics.clone());
+            let Some(input) = receivers.remove(&node.id) else {
+                continue;
+            };
+            if node.timeout.is_some() {
+                tracing::warn!(stage = %node.id, "`timeout` is accepted but not enforced yet");
+            }
+            let settings = StageSettings {
+                concurrency: node.concurrency.unwrap_or(cores),
+                ordered: node.ordered,
+            };
+            stage_reports.push((node.id.clone(), metrics.clone()));
+            stage_tasks.push(tokio::spawn(stage_task::run(
+                node.id, node.stage, settings, input, router, metrics,
+            )));
+        }
+        let mut sink_tasks = Vec::new();
+        let mut sink_reports = Vec::new();
+        for node in self.sinks {
+            let metrics = Arc::new(ComponentMetrics::default());
+            let Some(input) = receivers.remove(&node.id) else {
+                continue;
+            };
+            sink_reports.push((node.id.clone(), metrics.clone()));
+            sink_tasks.push(tokio::spawn(sink_task::run(
+                node.id, node.sink, input, metrics,
+            )));
+        }
+        let dead_letter_file = byline_sinks::dead_letter::dead_letter_path(&self.data_dir);
+        let dead_letter_metrics = Arc::new(ComponentMetrics::default());
+        let dead_letter_task = tokio::spawn(sink_task::run(
+            Arc::from(DEAD_LETTER_WRITER),
+            Box::new(byline_sinks::dead_letter::dead_letter_sink(&self.data_dir)),
+            dead_letter_receiver,
+            dead_letter_metrics.clone(),
+        ));
+        // Only the routers hold senders now, so each channel closes when its producers end.
+        drop(senders);
+        drop(dead_letter_sender);
+
+        let mut failures = Vec::new();
+        for (task, (id, _, _)) in source_tasks.into_iter().zip(&source_reports) {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("source `{id}`: {e}")),
+                Err(e) => failures.push(format!("source `{id}` crashed: {e}")),
+            }
+        }
+        for (task, (id, _)) in stage_tasks.into_iter().zip(&stage_reports) {
+            if let Err(e) = task.await {
+                failures.push(format!("stage `{id}` crashed: {e}"));
+            }
+        }
+        for (task, (id, _)) in sink_tasks.into_iter().zip(&sink_reports) {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("sink `{id}`: {e}")),
+                Err(e) => failures.push(format!("sink `{id}` crashed: {e}")),
+            }
+        }
+        match dead_letter_task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => failures.push(format!(
+                "dead-letter file {}: {e}",
+                dead_letter_file.display()
+            )),
+            Err(e) => failures.push(format!("the dead-letter writer crashed: {e}")),
+        }
+        stop_watch.abort();
+
+        let load = ComponentMetrics::get;
+        let sink_report = |id: &Arc<str>, m: &ComponentMetrics| SinkReport {
+            id: id.to_string(),
+            articles: load(&m.sent),
+            dead_letters: load(&m.dead_lettered),
+            failed_batches: load(&m.failed),
+        };
+        RunSummary {
+            elapsed: started.elapsed(),
+            interrupted: shutdown.is_triggered(),
+            sources: source_reports
+                .iter()
+                .map(|(id, m, acks)| SourceReport {
+                    id: id.to_string(),
+                    articles: load(&m.sent),
+                    rejected: load(&m.dead_lettered),
+                    acks: acks.counts(),
+                })
+                .collect(),
+            stages: stage_reports
+                .iter()
+                .map(|(id, m)| StageReport {
+                    id: id.to_string(),
+                    articles: load(&m.received),
+                    dropped: load(&m.dropped),
+                    failed: load(&m.dead_lettered),
+                })
+                .collect(),
+            sinks: sink_reports
+                .iter()
+                .map(|(id, m)| sink_report(id, m))
+                .collect(),
+            dead_letter_writer: sink_report(&Arc::from(DEAD_LETTER_WRITER), &dead_letter_metrics),
+            dead_letter_file,
+            failures,
+        }
+    }
+}

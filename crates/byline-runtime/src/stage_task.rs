@@ -1,0 +1,374 @@
+//! Runs one stage: batches go to a blocking worker pool (never the async threads), up to
+//! `concurrency` at once, and come back out in the order they came in unless the stage
+//! says `ordered = false` (a ticket per batch and a reorder buffer).
+//!
+//! A panic is caught per batch; the batch's articles are then put back as they were and
+//! re-run one by one, so that only the article that panics goes to the dead letters.
+
+use std::collections::{BTreeMap, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use byline_core::{
+    Ack, AckStatus, Article, DeadLetter, Entity, Event, Flow, Payload, Position, Published, Quote,
+    Stage, StageError, Timex,
+};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::router::{Batch, Router};
+use crate::summary::ComponentMetrics;
+
+/// How a stage runs.
+pub struct StageSettings {
+    pub concurrency: usize,
+    pub ordered: bool,
+}
+
+pub async fn run(
+    id: Arc<str>,
+    stage: Arc<dyn Stage>,
+    settings: StageSettings,
+    mut input: mpsc::Receiver<Batch>,
+    router: Router,
+    metrics: Arc<ComponentMetrics>,
+) {
+    let mut workers: JoinSet<(u64, Batch)> = JoinSet::new();
+    let mut tickets: HashMap<tokio::task::Id, u64> = HashMap::new();
+    let mut ready: BTreeMap<u64, Batch> = BTreeMap::new();
+    let (mut next_ticket, mut next_out) = (0u64, 0u64);
+    let mut input_open = true;
+    loop {
+        let in_flight = if settings.ordered {
+            (next_ticket - next_out) as usize
+        } else {
+            workers.len()
+        };
+        let admit = input_open && in_flight < settings.concurrency;
+        if !input_open && workers.is_empty() {
+            break;
+        }
+        tokio::select! {
+            joined = workers.join_next_with_id(), if !workers.is_empty() => {
+                let (ticket, batch) = match joined {
+                    Some(Ok((task, (ticket, batch)))) => {
+                        tickets.remove(&task);
+                        (ticket, batch)
+                    }
+                    Some(Err(e)) => {
+                        // Panics are caught inside the worker, so this is a bug; the batch's
+                        // acks are dropped with it and count as errored.
+                        tracing::error!(stage = %id, "a worker was lost: {e}");
+                        (tickets.remove(&e.id()).unwrap_or(next_out), Vec::new())
+                    }
+                    None => continue,
+                };
+                if settings.ordered {
+                    ready.insert(ticket, batch);
+                    while let Some(batch) = ready.remove(&next_out) {
+                        next_out += 1;
+                        let _ = router.route(batch).await;
+                    }
+                } else {
+                    let _ = router.route(batch).await;
+                }
+            }
+            batch = input.recv(), if admit => match batch {
+                Some(batch) => {
+                    ComponentMetrics::add(&metrics.received, batch.len());
+                    let ticket = next_ticket;
+                    next_ticket += 1;
+                    let (stage, id, metrics) = (stage.clone(), id.clone(), metrics.clone());
+                    let handle = workers.spawn_blocking(move || (ticket, process(&*stage, &id, batch, &metrics)));
+                    tickets.insert(handle.id(), ticket);
+                }
+                None => input_open = false,
+            },
+            else => break,
+        }
+    }
+}
+
+/// The article fields a stage may change, kept to undo a batch that panicked half-way.
+struct Snapshot {
+    id: String,
+    title: Option<String>,
+    published: Option<Published>,
+    url: Option<String>,
+    source: Option<String>,
+    language: Option<String>,
+    meta: Map<String, Value>,
+    entities: Vec<Entity>,
+    timexes: Vec<Timex>,
+    quotes: Vec<Quote>,
+}
+
+impl Snapshot {
+    fn of(article: &Article) -> Snapshot {
+        Snapshot {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            published: article.published.clone(),
+            url: article.url.clone(),
+            source: article.source.clone(),
+            language: article.language.clone(),
+            meta: article.meta.clone(),
+            entities: article.entities.clone(),
+            timexes: article.timexes.clone(),
+            quotes: article.quotes.clone(),
+        }
+    }
+
+    fn restore(&self, article: &mut Article) {
+        article.id.clone_from(&self.id);
+        article.title.clone_from(&self.title);
+        article.published.clone_from(&self.published);
+        article.url.clone_from(&self.url);
+        article.source.clone_from(&self.source);
+        article.language.clone_from(&self.language);
+        article.meta.clone_from(&self.meta);
+        article.entities.clone_from(&self.entities);
+        article.timexes.clone_from(&self.timexes);
+        article.quotes.clone_from(&self.quotes);
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
+}
+
+/// Runs one batch through the stage on a worker thread. Failed articles become dead
+/// letters in place; filtered ones are acknowledged and left out.
+pub fn process(stage: &dyn Stage, id: &str, batch: Batch, metrics: &ComponentMetrics) -> Batch {
+    let mut articles = Vec::with_capacity(batch.len());
+    let mut tags: Vec<(Position, Ack)> = Vec::with_capacity(batch.len());
+    let mut passing_through = Vec::new();
+    for event in batch {
+        match event.payload {
+            Payload::Article(article) => {
+                articles.push(article);
+                tags.push((event.position, event.ack));
+            }
+            Payload::DeadLetter(_) => passing_through.push(event),
+        }
+    }
+    let snapshots: Vec<Snapshot> = articles.iter().map(Snapshot::of).collect();
+    let results = match catch_unwind(AssertUnwindSafe(|| stage.process_batch(&mut articles))) {
+        Ok(results) if results.len() == articles.len() => results,
+        outcome => {
+            match outcome {
+                Ok(results) => tracing::error!(
+                    stage = id,
+                    "process_batch returned {} results for {} articles; running them one by one",
+                    results.len(),
+                    articles.len()
+                ),
+                Err(payload) => tracing::warn!(
+                    stage = id,
+                    "panic in a batch of {} ({}); running its articles one by one",
+                    articles.len(),
+                    panic_message(&*payload)
+                ),
+            }
+            articles
+                .iter_mut()
+                .zip(&snapshots)
+                .map(|(article, snapshot)| {
+                    snapshot.restore(article);
+                    match catch_unwind(AssertUnwindSafe(|| stage.process(article))) {
+                        Ok(result) => result,
+                        Err(payload) => {
+                            snapshot.restore(article);
+                            Err(StageError::new(format!(
+                                "panic: {}",
+                                panic_message(&*payload)
+                            )))
+                        }
+                    }
+                })
+                .collect()
+        }
+    };
+    let mut out = Vec::with_capacity(articles.len() + passing_through.len());
+    for ((article, (position, ack)), result) in articles.into_iter().zip(tags).zip(results) {
+        match result {
+            Ok(Flow::Continue) => out.push(Event::article(article, position, ack)),
+            Ok(Flow::Drop) => {
+                ComponentMetrics::add(&metrics.dropped, 1);
+                ack.resolve(AckStatus::Delivered);
+            }
+            Err(error) => {
+                let reason = format!("stage `{id}` failed on article `{}`: {error}", article.id);
+                tracing::warn!(stage = id, position = %position, "{reason}");
+                out.push(Event::dead_letter(
+                    DeadLetter::article(id, article, reason),
+                    position,
+                    ack,
+                ));
+            }
+        }
+    }
+    out.extend(passing_through);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use byline_core::{EntityLabel, Layer};
+
+    /// Adds an entity, fails on "fail", panics on "panic", drops "drop".
+    struct Picky;
+
+    impl Stage for Picky {
+        fn provides(&self) -> Vec<Layer> {
+            vec![Layer::ENTITIES]
+        }
+        fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
+            article.entities.push(Entity {
+                start: 0,
+                end: 1,
+                text: article.text()[..1].to_string(),
+                label: EntityLabel::Misc,
+                name: "x".into(),
+            });
+            match article.id.as_str() {
+                "fail" => Err(StageError::new("no good")),
+                "panic" => panic!("boom"),
+                "drop" => Ok(Flow::Drop),
+                _ => Ok(Flow::Continue),
+            }
+        }
+    }
+
+    fn batch(ids: &[&str]) -> Batch {
+        ids.iter()
+            .map(|id| {
+                Event::article(
+                    Article::new(*id, "Text."),
+                    Position::of_source("s".into()),
+                    Ack::untracked(),
+                )
+            })
+            .collect()
+    }
+
+    fn describe(batch: &Batch) -> Vec<String> {
+        batch
+            .iter()
+            .map(|e| match &e.payload {
+                Payload::Article(a) => format!("{} entities={}", a.id, a.entities.len()),
+                Payload::DeadLetter(d) => format!(
+                    "dead {} entities={}: {}",
+                    d.article.as_ref().map_or("?", |a| a.id.as_str()),
+                    d.article.as_ref().map_or(0, |a| a.entities.len()),
+                    d.reason
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_panic_is_isolated_to_its_article_and_the_others_are_not_processed_twice() {
+        let metrics = ComponentMetrics::default();
+        let out = process(
+            &Picky,
+            "ner",
+            batch(&["a", "panic", "fail", "drop", "b"]),
+            &metrics,
+        );
+        assert_eq!(
+            describe(&out),
+            [
+                "a entities=1",
+                "dead panic entities=0: stage `ner` failed on article `panic`: panic: boom",
+                "dead fail entities=1: stage `ner` failed on article `fail`: no good",
+                "b entities=1",
+            ]
+        );
+        assert_eq!(
+            metrics.dropped.load(std::sync::atomic::Ordering::Relaxed),
+            1
+        );
+    }
+
+    #[test]
+    fn a_clean_batch_goes_through_in_order() {
+        let out = process(
+            &Picky,
+            "ner",
+            batch(&["a", "b", "c"]),
+            &ComponentMetrics::default(),
+        );
+        assert_eq!(
+            describe(&out),
+            ["a entities=1", "b entities=1", "c entities=1"]
+        );
+    }
+
+    /// Sleeps longer on earlier articles, so that later batches finish first.
+    struct Slow;
+    impl Stage for Slow {
+        fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
+            let n: u64 = article.id.parse().unwrap_or(0);
+            std::thread::sleep(std::time::Duration::from_millis(
+                20u64.saturating_sub(n * 4),
+            ));
+            Ok(Flow::Continue)
+        }
+    }
+
+    async fn run_slow(ordered: bool) -> Vec<String> {
+        let (in_tx, in_rx) = mpsc::channel(16);
+        let (out_tx, mut out_rx) = mpsc::channel(16);
+        let router = Router::new("slow".into(), vec![out_tx], vec![], Arc::default());
+        let task = tokio::spawn(run(
+            "slow".into(),
+            Arc::new(Slow),
+            StageSettings {
+                concurrency: 4,
+                ordered,
+            },
+            in_rx,
+            router,
+            Arc::default(),
+        ));
+        for id in ["0", "1", "2", "3", "4"] {
+            in_tx
+                .send(batch(&[id]))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        drop(in_tx);
+        task.await.unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = Vec::new();
+        while let Some(batch) = out_rx.recv().await {
+            ids.extend(describe(&batch));
+        }
+        ids
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn order_is_kept_across_concurrent_batches_unless_turned_off() {
+        let ordered = run_slow(true).await;
+        assert_eq!(
+            ordered,
+            [
+                "0 entities=0",
+                "1 entities=0",
+                "2 entities=0",
+                "3 entities=0",
+                "4 entities=0"
+            ]
+        );
+        let mut unordered = run_slow(false).await;
+        assert_eq!(unordered.len(), 5);
+        unordered.sort();
+        assert_eq!(unordered, ordered);
+    }
+}

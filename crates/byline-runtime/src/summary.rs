@@ -1,0 +1,254 @@
+//! Counters kept while a pipeline runs, and the summary printed when it ends.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use byline_core::{AckListener, AckStatus};
+
+/// Per-component counters, shared with the component's task (and, from issue 6 on, with
+/// the metrics endpoint).
+#[derive(Debug, Default)]
+pub struct ComponentMetrics {
+    /// Articles that reached the component.
+    pub received: AtomicU64,
+    /// Articles it sent on.
+    pub sent: AtomicU64,
+    /// Records it sent to its dead-letter route.
+    pub dead_lettered: AtomicU64,
+    /// Articles a stage filtered out on purpose.
+    pub dropped: AtomicU64,
+    /// Batches a sink failed to write or flush.
+    pub failed: AtomicU64,
+}
+
+impl ComponentMetrics {
+    pub fn add(counter: &AtomicU64, n: usize) {
+        counter.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// How a source's records ended: the acknowledgements it heard.
+#[derive(Debug, Default)]
+pub struct AckTally {
+    delivered: AtomicU64,
+    rejected: AtomicU64,
+    errored: AtomicU64,
+}
+
+impl AckListener for AckTally {
+    fn finished(&self, _seq: u64, status: AckStatus) {
+        let counter = match status {
+            AckStatus::Delivered => &self.delivered,
+            AckStatus::Rejected => &self.rejected,
+            AckStatus::Errored => &self.errored,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The acknowledgement counts of one source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AckCounts {
+    pub delivered: u64,
+    pub rejected: u64,
+    pub errored: u64,
+}
+
+impl AckTally {
+    pub fn counts(&self) -> AckCounts {
+        AckCounts {
+            delivered: self.delivered.load(Ordering::Relaxed),
+            rejected: self.rejected.load(Ordering::Relaxed),
+            errored: self.errored.load(Ordering::Relaxed),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceReport {
+    pub id: String,
+    /// Articles emitted.
+    pub articles: u64,
+    /// Records that could not become articles (dead letters).
+    pub rejected: u64,
+    pub acks: AckCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageReport {
+    pub id: String,
+    pub articles: u64,
+    pub dropped: u64,
+    /// Articles the stage failed or panicked on (dead letters).
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinkReport {
+    pub id: String,
+    pub articles: u64,
+    pub dead_letters: u64,
+    pub failed_batches: u64,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub elapsed: Duration,
+    /// A stop was requested (signal) before the sources were exhausted.
+    pub interrupted: bool,
+    pub sources: Vec<SourceReport>,
+    pub stages: Vec<StageReport>,
+    pub sinks: Vec<SinkReport>,
+    /// The default dead-letter writer (`data_dir/dead-letter.jsonl`).
+    pub dead_letter_file: PathBuf,
+    pub dead_letter_writer: SinkReport,
+    /// Components that failed as a whole (a source that could not read, a sink that could
+    /// not write).
+    pub failures: Vec<String>,
+}
+
+impl RunSummary {
+    pub fn articles_in(&self) -> u64 {
+        self.sources.iter().map(|s| s.articles).sum()
+    }
+
+    /// Articles written by the configured sinks (an article written by two sinks counts twice).
+    pub fn articles_out(&self) -> u64 {
+        self.sinks.iter().map(|s| s.articles).sum()
+    }
+
+    /// Records rejected by sources plus articles stages failed on.
+    pub fn dead_lettered(&self) -> u64 {
+        self.sources.iter().map(|s| s.rejected).sum::<u64>()
+            + self.stages.iter().map(|s| s.failed).sum::<u64>()
+    }
+
+    pub fn acks(&self) -> AckCounts {
+        self.sources
+            .iter()
+            .fold(AckCounts::default(), |sum, s| AckCounts {
+                delivered: sum.delivered + s.acks.delivered,
+                rejected: sum.rejected + s.acks.rejected,
+                errored: sum.errored + s.acks.errored,
+            })
+    }
+
+    /// No component failed and no record was left unacknowledged.
+    pub fn succeeded(&self) -> bool {
+        self.failures.is_empty() && self.acks().errored == 0
+    }
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        let rate = if seconds > 0.0 {
+            self.articles_in() as f64 / seconds
+        } else {
+            0.0
+        };
+        write!(
+            f,
+            "byline: {} articles in, {} out",
+            self.articles_in(),
+            self.articles_out()
+        )?;
+        let dead = self.dead_lettered();
+        if dead > 0 {
+            write!(f, ", {dead} dead-lettered")?;
+            if self.dead_letter_writer.dead_letters > 0 {
+                write!(f, " (see {})", self.dead_letter_file.display())?;
+            }
+        }
+        write!(f, " in {seconds:.2} s ({rate:.0} articles/s)")?;
+        if self.interrupted {
+            write!(f, ", stopped early")?;
+        }
+        let acks = self.acks();
+        if acks.errored > 0 {
+            write!(f, "; {} records NOT delivered (errored)", acks.errored)?;
+        }
+        for failure in &self.failures {
+            write!(f, "\n  failed: {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary() -> RunSummary {
+        RunSummary {
+            elapsed: Duration::from_millis(500),
+            interrupted: false,
+            sources: vec![SourceReport {
+                id: "wire".into(),
+                articles: 10,
+                rejected: 2,
+                acks: AckCounts {
+                    delivered: 9,
+                    rejected: 3,
+                    errored: 0,
+                },
+            }],
+            stages: vec![StageReport {
+                id: "ner".into(),
+                articles: 10,
+                dropped: 0,
+                failed: 1,
+            }],
+            sinks: vec![SinkReport {
+                id: "out".into(),
+                articles: 9,
+                dead_letters: 0,
+                failed_batches: 0,
+            }],
+            dead_letter_file: PathBuf::from(".byline/dead-letter.jsonl"),
+            dead_letter_writer: SinkReport {
+                id: "dead-letter".into(),
+                articles: 0,
+                dead_letters: 3,
+                failed_batches: 0,
+            },
+            failures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_adds_up_and_reads_in_one_line() {
+        let summary = summary();
+        assert_eq!(
+            (
+                summary.articles_in(),
+                summary.articles_out(),
+                summary.dead_lettered()
+            ),
+            (10, 9, 3)
+        );
+        assert!(summary.succeeded());
+        assert_eq!(
+            summary.to_string(),
+            "byline: 10 articles in, 9 out, 3 dead-lettered (see .byline/dead-letter.jsonl) in 0.50 s (20 articles/s)"
+        );
+    }
+
+    #[test]
+    fn errored_acks_and_failures_are_not_a_success() {
+        let mut summary = summary();
+        summary.sources[0].acks.errored = 1;
+        summary.failures.push("sink `out`: disk full".into());
+        assert!(!summary.succeeded());
+        let text = summary.to_string();
+        assert!(text.contains("1 records NOT delivered"), "{text}");
+        assert!(text.contains("failed: sink `out`: disk full"), "{text}");
+    }
+}
