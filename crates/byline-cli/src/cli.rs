@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{annotate, bench, list, run, validate};
+use crate::commands::{annotate, bench, eval, list, run, train, validate};
 
 /// byline annotates news articles: named entities, dates normalised against each
 /// article's publication date, and quotes with their speakers. It reads JSON Lines or
@@ -41,4 +41,6 @@ pub enum Command {
     Annotate(annotate::AnnotateArgs),
     List(list::ListArgs),
     Bench(bench::BenchArgs),
+    Eval(eval::EvalArgs),
+    Train(train::TrainArgs),
 }

@@ -2,8 +2,10 @@
 
 pub mod annotate;
 pub mod bench;
+pub mod eval;
 pub mod list;
 pub mod run;
+pub mod train;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -23,5 +25,7 @@ pub fn execute(
         Command::Annotate(args) => annotate::execute(args, registry, options),
         Command::List(args) => list::execute(args, registry, options),
         Command::Bench(args) => bench::execute(args, registry, options),
+        Command::Eval(args) => eval::execute(args, registry, options),
+        Command::Train(args) => train::execute(args, registry, options),
     }
 }
