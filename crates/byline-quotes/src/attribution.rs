@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use byline_core::{Quote, QuoteKind, Speaker, TextSpan, TokenKind};
+use byline_core::{EntityLabel, Quote, QuoteKind, Speaker, TextSpan, TokenKind};
 
 use crate::cues::{BE_FORMS, BETWEEN_SUBJECT_AND_CUE, Cue, CueClass, NP_BARRIERS, WordList};
 use crate::marks::{QuotedPiece, find_quoted, has_quotation_marks, is_quotation_mark};
@@ -252,6 +252,9 @@ struct Extraction<'v, 'a> {
     sentence_speaker: Vec<Option<Mention>>,
     candidates: Vec<Candidate>,
     marks_present: bool,
+    /// Token lies in the content of reported speech (left unclaimed for nested
+    /// attributions, but no passage of its own).
+    reported: Vec<bool>,
 }
 
 /// Finds the quotes of one article.
@@ -273,6 +276,7 @@ pub(crate) fn extract(view: &ArticleView<'_>, rules: Rules) -> Vec<Quote> {
         sentence_speaker: vec![None; view.analysis.sentences.len()],
         candidates: Vec::new(),
         marks_present: has_quotation_marks(&pieces),
+        reported: vec![false; view.len()],
     };
     x.direct_quotes(&pieces);
     if rules.markless {
@@ -396,6 +400,8 @@ impl Extraction<'_, '_> {
                     let sentence = self.view.sentence(first.open);
                     self.sentence_speaker[sentence] = Some(found.mention.clone());
                     (Attribution::Mention(found.mention), Some(found.cue), None)
+                } else if let Some(subject) = self.introducing_subject(first.open) {
+                    (Attribution::Mention(subject), None, None)
                 } else {
                     (Attribution::Nearby, None, None)
                 };
@@ -508,6 +514,9 @@ impl Extraction<'_, '_> {
                 next,
             });
         }
+        if let Some(found) = self.apposed_attribution(j, limit) {
+            return Some(found);
+        }
         let window = (j + 8).min(limit);
         let k = (j..window)
             .take_while(|&k| {
@@ -534,6 +543,52 @@ impl Extraction<'_, '_> {
             cue: k..k + 1,
             next,
         })
+    }
+
+    /// `…," Anne Roe, an adviser to the mayor on housing, said.`: a name, a long
+    /// apposition closed by a comma, then a speech verb.
+    fn apposed_attribution(&self, j: usize, limit: usize) -> Option<Found> {
+        let view = self.view;
+        let e = view.entity(j)?;
+        if !matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization
+        ) {
+            return None;
+        }
+        let name = view.entity_tokens(e);
+        if name.start != j || view.word_at(name.end) != Some(",") {
+            return None;
+        }
+        let window = (name.end + 30).min(limit);
+        let mut k = name.end + 1;
+        while k < window {
+            let w = view.word(k);
+            if is_quotation_mark(w) || view.is_terminal(k) || w == ":" || w == ";" {
+                return None;
+            }
+            if w == "," && k + 1 < limit && is_speech(view, k + 1) {
+                let cue = k + 1;
+                let mut next = cue + 1;
+                if view.cue(cue).is_some_and(|c| c.takes_addressee)
+                    && let Some(object) = mention_after(view, next, limit)
+                {
+                    next = object.tokens.end;
+                }
+                return Some(Found {
+                    resumes: None,
+                    mention: Mention {
+                        tokens: name,
+                        kind: MentionKind::Entity(e),
+                        relative: None,
+                    },
+                    cue: cue..cue + 1,
+                    next,
+                });
+            }
+            k += 1;
+        }
+        None
     }
 
     /// `Jones said: "…"`, `Jones told reporters, "…"`, `According to Jones, "…"`, or a
@@ -581,6 +636,29 @@ impl Extraction<'_, '_> {
             }
         }
         None
+    }
+
+    /// `McConnell delivered a blunt message: "…"`: a quotation introduced by a colon or a
+    /// comma in a sentence opened by a name or a pronoun belongs to that subject, even
+    /// when the verb is no cue.
+    fn introducing_subject(&self, open: usize) -> Option<Mention> {
+        let view = self.view;
+        let sentence = view.sentence_tokens(open);
+        if open <= sentence.start + 2 || !matches!(view.word(open - 1), ":" | ",") {
+            return None;
+        }
+        let mut p = sentence.start;
+        while p < open && view.is_any(p, SENTENCE_CONNECTIVES) {
+            p += 1;
+        }
+        let subject = sentence_subject(view, p, open)?;
+        let verb = subject.tokens.end;
+        let clause_ok = verb < open
+            && view.kind(verb) == TokenKind::Word
+            && !view.is_capitalised(verb)
+            && !view.is_any(verb, BE_FORMS)
+            && (verb..open - 1).all(|t| !is_quotation_mark(view.word(t)) && !self.used[t]);
+        (clause_ok && !view.is_in(subject.tokens.start, &["it", "you"])).then_some(subject)
     }
 
     /// After `…," she said`, another quotation opening right after the attribution
@@ -839,11 +917,25 @@ impl Extraction<'_, '_> {
         let window = (k + 8).min(range.end);
         if let Some(that) = (k..window)
             .take_while(|&t| {
-                !is_quotation_mark(view.word(t)) && !view.is_terminal(t) && view.word(t) != ":"
+                // Another cue's "that" is not ours ("cheered Jo, who warned that …").
+                !is_quotation_mark(view.word(t))
+                    && !view.is_terminal(t)
+                    && view.word(t) != ":"
+                    && (t == k || view.cue(t).is_none())
             })
             .find(|&t| view.is(t, "that"))
         {
             k = that + 1;
+        }
+        // "The storm passed, the river rose": a learned stance verb followed by a comma
+        // ends its own clause.
+        // "… had learned of the cuts": nor is a prepositional phrase what was said.
+        // ("pushed for …" and "pointed to …" do introduce it).
+        if found_cue.learned
+            && (view.word_at(k) == Some(",")
+                || view.is_in(k, &["of", "at", "in", "with", "from", "on", "by"]))
+        {
+            return None;
         }
         let mut colon = false;
         if k < range.end && matches!(view.word(k), ":" | ",") {
@@ -865,7 +957,12 @@ impl Extraction<'_, '_> {
             return None;
         }
         let kind = self.reported_kind(content.clone(), colon);
-        self.claim(i..content.end);
+        // The content stays open to the rules: what was said may report a nested
+        // attribution of its own ("X said Y believes …"), which gets its own speaker.
+        self.claim(i..content.start);
+        for slot in &mut self.reported[content.clone()] {
+            *slot = true;
+        }
         self.sentence_speaker[s] = Some(mention.clone());
         self.candidates.push(Candidate {
             content: content.clone(),
@@ -873,7 +970,7 @@ impl Extraction<'_, '_> {
             cue: Some(i..i + 1),
             attribution: Attribution::Mention(mention),
         });
-        Some(content.end)
+        Some(content.start)
     }
 
     /// "Trump endorsed the plan.": a sentence whose subject is a name or a pronoun and
@@ -938,7 +1035,10 @@ impl Extraction<'_, '_> {
     fn leftover_passages(&mut self, pieces: &[QuotedPiece]) {
         for piece in pieces {
             let content = self.trim_content(piece.content.clone(), false);
-            if content.is_empty() || self.any_used(piece.open..piece.open + 1) {
+            if content.is_empty()
+                || self.any_used(piece.open..piece.open + 1)
+                || self.reported[piece.open]
+            {
                 continue;
             }
             let ends_like_speech = piece.close.is_none();
@@ -999,7 +1099,9 @@ impl Extraction<'_, '_> {
 fn titled(view: &ArticleView<'_>, mention: &Mention, from: usize) -> bool {
     matches!(mention.kind, MentionKind::Entity(_))
         && mention.tokens.start - from <= 5
-        && (from..mention.tokens.start).all(|t| view.is_word(t) || view.entity(t).is_some())
+        && (from..mention.tokens.start).all(|t| {
+            view.is_word(t) || view.entity(t).is_some() || view.kind(t) == TokenKind::Clitic
+        })
 }
 
 /// Whether a noun phrase after an inverted cue ("said *the minister*") can be a speaker:

@@ -26,32 +26,46 @@ pub(crate) struct Cue {
     pub noun_like: bool,
     /// The verb takes a person as object before its content ("told reporters that …").
     pub takes_addressee: bool,
+    /// Learned from data rather than listed by hand: a weaker cue, trusted only when its
+    /// content follows it directly.
+    pub learned: bool,
 }
 
 const SPEECH: Cue = Cue {
     class: CueClass::Speech,
     noun_like: false,
     takes_addressee: false,
+    learned: false,
 };
 const SPEECH_NOUNLIKE: Cue = Cue {
     class: CueClass::Speech,
     noun_like: true,
     takes_addressee: false,
+    learned: false,
 };
 const SPEECH_TO: Cue = Cue {
     class: CueClass::Speech,
     noun_like: false,
     takes_addressee: true,
+    learned: false,
 };
 const BELIEF: Cue = Cue {
     class: CueClass::Belief,
     noun_like: false,
     takes_addressee: false,
+    learned: false,
+};
+const LEARNED: Cue = Cue {
+    class: CueClass::Belief,
+    noun_like: false,
+    takes_addressee: false,
+    learned: true,
 };
 const BELIEF_NOUNLIKE: Cue = Cue {
     class: CueClass::Belief,
     noun_like: true,
     takes_addressee: false,
+    learned: false,
 };
 
 /// Speech verbs.
@@ -362,6 +376,11 @@ const BELIEF_NOUNLIKE_WORDS: &[&str] = &[
     "slams", "wonder", "hints", "blasts", "recall", "vow", "forecast", "boasts", "pledges",
 ];
 
+/// Verb forms learned from PolNeAR's training split by `examples/learn_cues.rs`: words in
+/// -ed or -ing that head a gold cue often enough, and in a large enough share of their
+/// occurrences, to be worth reading as stance cues. The hand-written lists above win.
+const LEARNED_CUES: &str = include_str!("learned_cues.txt");
+
 /// FNV-1a: the lexicon's keys are short words, for which SipHash's setup costs more than
 /// the lookup itself (the key set is fixed, so hash flooding is not a concern).
 #[derive(Default)]
@@ -402,6 +421,13 @@ static LEXICON: LazyLock<HashMap<&'static str, Cue, BuildHasherDefault<Fnv>>> =
                 map.entry(*word).or_insert(cue);
             }
         }
+        for word in LEARNED_CUES
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            map.entry(word).or_insert(LEARNED);
+        }
         map
     });
 
@@ -436,7 +462,7 @@ pub(crate) struct WordList {
     pub words: &'static [&'static str],
 }
 
-const ALL_LISTS: [&WordList; 12] = [
+const ALL_LISTS: [&WordList; 13] = [
     &crate::attribution::INVERTING_CUES,
     &crate::attribution::PEOPLE_NOUNS,
     &crate::attribution::TAIL_OPENERS,
@@ -449,6 +475,7 @@ const ALL_LISTS: [&WordList; 12] = [
     &DETERMINERS,
     &crate::speakers::ROLE_NOUNS,
     &crate::speakers::POST_HEAD,
+    &crate::speakers::TIME_WORDS,
 ];
 
 static CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> =

@@ -31,6 +31,10 @@ pub(crate) enum MentionKind {
 pub(crate) struct Mention {
     pub tokens: Range<usize>,
     pub kind: MentionKind,
+    /// The relative pronoun that stands for this mention in the clause with the cue
+    /// ("Jones, *who* said …"): it is the speaker's mention in the text, while `tokens`
+    /// (the antecedent) gives the name.
+    pub relative: Option<usize>,
 }
 
 /// Words that describe a role and so can stand for a person named elsewhere.
@@ -107,6 +111,36 @@ pub(crate) const ROLE_NOUNS: WordList = WordList {
     ],
 };
 
+/// Words that head a time phrase ("on *Tuesday*", "last *year*", "in the *past*").
+pub(crate) const TIME_WORDS: WordList = WordList {
+    bit: 1 << 12,
+    words: &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "week",
+        "weekend",
+        "month",
+        "year",
+        "past",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "time",
+        "weeks",
+        "months",
+        "years",
+    ],
+};
+
 /// Prepositions after which a description's head noun has already been seen
 /// ("a spokesperson *for* Acme Corp" → "spokesperson").
 pub(crate) const POST_HEAD: WordList = WordList {
@@ -134,11 +168,62 @@ pub(crate) fn subject_before(
     while j > floor && (view.is_any(j, BETWEEN_SUBJECT_AND_CUE) || is_adverb(view, j)) {
         j -= 1;
     }
+    // "Jones on Tuesday said", "who in the past has described": a time phrase between
+    // the subject and its verb is not the subject.
+    if view.is_any(j, TIME_WORDS) {
+        let lowest = j.saturating_sub(5).max(floor);
+        let mut k = j;
+        while k > lowest
+            && (view.is_any(k, TIME_WORDS)
+                || view.kind(k) == byline_core::TokenKind::Number
+                || view.is_in(
+                    k,
+                    &["on", "in", "last", "this", "earlier", "the", "at", "of"],
+                ))
+        {
+            k -= 1;
+        }
+        if k < j {
+            j = k;
+            while j > floor && (view.is_any(j, BETWEEN_SUBJECT_AND_CUE) || is_adverb(view, j)) {
+                j -= 1;
+            }
+        }
+    }
     if j < floor || view.is_any(j, BE_FORMS) {
         return None;
     }
-    if view.is(j, "who") && j > floor + 1 && view.word(j - 1) == "," {
-        return noun_phrase_ending_at(view, j - 2, floor);
+    // "Jones, who said …", "voters who say …", "a report that found …": the relative
+    // pronoun is the mention, its antecedent the name.
+    let comma = j > floor + 1 && view.word(j - 1) == ",";
+    let relative = view.is_in(j, &["who", "which"]) || (view.is(j, "that") && !comma);
+    if relative && j > floor {
+        let antecedent_end = if comma { j - 2 } else { j - 1 };
+        let named = view.entity(antecedent_end).filter(|&e| {
+            view.entity_tokens(e).end == antecedent_end + 1
+                && matches!(
+                    view.entities[e].label,
+                    EntityLabel::Person | EntityLabel::Organization
+                )
+        });
+        let antecedent = if let Some(e) = named {
+            Some(Mention {
+                tokens: view.entity_tokens(e).start.max(floor)..antecedent_end + 1,
+                kind: MentionKind::Entity(e),
+                relative: None,
+            })
+        } else if comma && view.word(antecedent_end) != "," {
+            apposed_subject(view, antecedent_end + 1, floor)
+                .or_else(|| noun_phrase_ending_at(view, antecedent_end, floor))
+        } else {
+            noun_phrase_ending_at(view, antecedent_end, floor)
+        };
+        return antecedent
+            .filter(|m| m.kind != MentionKind::Pronoun)
+            .map(|m| Mention {
+                relative: Some(j),
+                ..m
+            });
     }
     if view.word(j) == "," {
         return apposed_subject(view, j, floor);
@@ -216,6 +301,7 @@ pub(crate) fn noun_phrase_ending_at(
             return noun_phrase_ending_at(view, range.start - 2, floor).map(|head| Mention {
                 tokens: head.tokens.start..j + 1,
                 kind: MentionKind::Description,
+                relative: None,
             });
         }
         if range.end == j + 1 {
@@ -223,6 +309,7 @@ pub(crate) fn noun_phrase_ending_at(
             return Some(Mention {
                 tokens: start..j + 1,
                 kind: MentionKind::Entity(e),
+                relative: None,
             });
         }
     }
@@ -230,6 +317,7 @@ pub(crate) fn noun_phrase_ending_at(
         return Some(Mention {
             tokens: j..j + 1,
             kind: MentionKind::Pronoun,
+            relative: None,
         });
     }
     if !view.is_word(j)
@@ -259,6 +347,7 @@ pub(crate) fn noun_phrase_ending_at(
     Some(Mention {
         tokens: start..j + 1,
         kind: MentionKind::Description,
+        relative: None,
     })
 }
 
@@ -272,6 +361,7 @@ pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> O
         return Some(Mention {
             tokens: i..i + 1,
             kind: MentionKind::Pronoun,
+            relative: None,
         });
     }
     if !view.is_word(i) || view.is_any(i, NP_BARRIERS) && !view.is(i, "that") {
@@ -310,6 +400,7 @@ pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> O
         return Some(Mention {
             tokens: range.start.max(i)..end,
             kind: MentionKind::Entity(e),
+            relative: None,
         });
     }
     if end == i + 1 && view.is_any(i, DETERMINERS) {
@@ -322,6 +413,7 @@ pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> O
         } else {
             MentionKind::Description
         },
+        relative: None,
     })
 }
 
@@ -395,7 +487,10 @@ impl Resolver {
     }
 
     fn speaker_from(view: &ArticleView<'_>, mention: &Mention, name: String) -> Speaker {
-        let (start, end) = view.span(mention.tokens.clone());
+        let shown = mention
+            .relative
+            .map_or(mention.tokens.clone(), |r| r..r + 1);
+        let (start, end) = view.span(shown);
         Speaker {
             start,
             end,
@@ -488,6 +583,7 @@ impl Resolver {
                 let mention = Mention {
                     tokens: view.entity_tokens(e),
                     kind: MentionKind::Entity(e),
+                    relative: None,
                 };
                 return Some(self.resolve(view, &mention));
             }

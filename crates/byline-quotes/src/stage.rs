@@ -463,6 +463,97 @@ mod tests {
     }
 
     #[test]
+    fn relative_pronoun_is_the_mention_and_its_antecedent_the_name() {
+        let text = "The vote went to Nadia Petrov, who said the tax would be scrapped.";
+        let found = quotes(text, &[("Nadia Petrov", PER, "Nadia Petrov")]);
+        assert_eq!(
+            found,
+            [q(
+                "the tax would be scrapped",
+                QuoteKind::Indirect,
+                "who",
+                "Nadia Petrov"
+            )]
+        );
+    }
+
+    #[test]
+    fn time_phrase_between_subject_and_cue_is_skipped() {
+        let text = "The crowd cheered Carl Bremer, who on Tuesday warned that the dam was unsafe.";
+        let found = quotes(text, &[("Carl Bremer", PER, "Carl Bremer")]);
+        let warning = found.iter().find(|f| f.0 == "the dam was unsafe");
+        assert_eq!(
+            warning.map(|f| f.3.as_str()),
+            Some("Carl Bremer"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn long_apposition_after_the_quote_keeps_the_name() {
+        let text = "“The bridge will not open before spring,” Anne Roe, an adviser to the \
+                    mayor on transport and housing, said on Monday.";
+        let found = quotes(text, &[("Anne Roe", PER, "Anne Roe")]);
+        assert_eq!(
+            found,
+            [q(
+                "The bridge will not open before spring",
+                QuoteKind::Direct,
+                "Anne Roe",
+                "Anne Roe"
+            )]
+        );
+    }
+
+    #[test]
+    fn nested_attribution_gets_its_own_speaker() {
+        let text = "Mayor Jo Lind said Eriksen believes the budget is too small.";
+        let found = quotes(
+            text,
+            &[("Jo Lind", PER, "Jo Lind"), ("Eriksen", PER, "Eriksen")],
+        );
+        assert_eq!(
+            found,
+            [
+                q(
+                    "Eriksen believes the budget is too small",
+                    QuoteKind::Indirect,
+                    "Jo Lind",
+                    "Jo Lind"
+                ),
+                q(
+                    "the budget is too small",
+                    QuoteKind::Indirect,
+                    "Eriksen",
+                    "Eriksen"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn learned_stance_cue_needs_its_content_right_after_it() {
+        let found = quotes(
+            "Vera Holm lambasted the new parking rules.",
+            &[("Vera Holm", PER, "Vera Holm")],
+        );
+        assert_eq!(
+            found,
+            [q(
+                "the new parking rules",
+                QuoteKind::Indirect,
+                "Vera Holm",
+                "Vera Holm"
+            )]
+        );
+        let found = quotes(
+            "Vera Holm learned of the plan from a neighbour.",
+            &[("Vera Holm", PER, "Vera Holm")],
+        );
+        assert_eq!(found, []);
+    }
+
+    #[test]
     fn registers_and_builds_from_config() {
         let mut registry = Registry::new();
         crate::register(&mut registry);
