@@ -32,6 +32,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub quiet: bool,
+    /// How many times `-v` was given.
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]

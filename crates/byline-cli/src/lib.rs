@@ -48,7 +48,14 @@ impl Builtin for Registry {
 pub fn run(registry: Registry) -> ExitCode {
     let cli = cli::Cli::parse();
     logging::init(cli.verbose, cli.quiet);
-    match commands::execute(cli.command, &registry, &cli::Options { quiet: cli.quiet }) {
+    match commands::execute(
+        cli.command,
+        &registry,
+        &cli::Options {
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        },
+    ) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("byline: {error:#}");

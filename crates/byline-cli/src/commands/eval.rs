@@ -12,6 +12,8 @@ use crate::cli::Options;
 
 /// Score a built-in stage against a gold corpus.
 ///
+/// With `-v` (`--verbose`), every disagreement is listed after the scores.
+///
 /// The stages are built from the registry with their default config, exactly as a pipeline
 /// would build them. With `--fail-under` the command exits 1 when the headline score falls
 /// under the given figure, which is how `.ci/run` keeps quality from slipping.
@@ -38,9 +40,6 @@ pub enum EvalTarget {
 /// Flags every evaluation takes.
 #[derive(Debug, Args)]
 pub struct CommonEvalArgs {
-    /// List every disagreement after the scores.
-    #[arg(long)]
-    pub verbose: bool,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -79,17 +78,13 @@ pub struct QuotesArgs {
     pub common: CommonEvalArgs,
 }
 
-pub fn execute(
-    args: EvalArgs,
-    registry: &Registry,
-    _options: &Options,
-) -> anyhow::Result<ExitCode> {
+pub fn execute(args: EvalArgs, registry: &Registry, options: &Options) -> anyhow::Result<ExitCode> {
+    let verbose = options.verbose > 0;
     match args.target {
         EvalTarget::Entities(args) => {
             let stage = build_stage(registry, "entities")?;
-            let report =
-                byline_entities::eval::evaluate(&args.gold, stage.as_ref(), args.common.verbose)
-                    .with_context(|| format!("evaluating entities on {}", args.gold.display()))?;
+            let report = byline_entities::eval::evaluate(&args.gold, stage.as_ref(), verbose)
+                .with_context(|| format!("evaluating entities on {}", args.gold.display()))?;
             print_report(&report, args.common.json)?;
             Ok(gate(&[(
                 "entities F1",
@@ -99,9 +94,8 @@ pub fn execute(
         }
         EvalTarget::Dates(args) => {
             let stage = build_stage(registry, "dates")?;
-            let report =
-                byline_dates::eval::evaluate(&args.gold, stage.as_ref(), args.common.verbose)
-                    .context("evaluating dates")?;
+            let report = byline_dates::eval::evaluate(&args.gold, stage.as_ref(), verbose)
+                .context("evaluating dates")?;
             print_report(&report, args.common.json)?;
             Ok(gate(&[(
                 "dates value F1",
@@ -116,15 +110,20 @@ pub fn execute(
                 &args.gold,
                 &[entities.as_ref()],
                 stage.as_ref(),
-                args.common.verbose,
+                verbose,
             )
             .with_context(|| format!("evaluating quotes on {}", args.gold.display()))?;
             print_report(&report, args.common.json)?;
             Ok(gate(&[
-                ("quotes F1@30", report.all.at_30.f1, args.common.fail_under),
+                // The quotes report keeps fractions (0-1); the gates speak in points.
+                (
+                    "quotes F1@30",
+                    100.0 * report.all.at_30.f1,
+                    args.common.fail_under,
+                ),
                 (
                     "quotes speaker accuracy",
-                    report.all.speaker_accuracy,
+                    100.0 * report.all.speaker_accuracy,
                     args.fail_under_speaker,
                 ),
             ]))
