@@ -478,13 +478,75 @@ impl Extraction<'_, '_> {
             return None;
         }
         let sentence = view.sentence_tokens(j);
-        let found = self.attribution_at(j, sentence.end)?;
+        let found = self
+            .attribution_at(j, sentence.end)
+            .or_else(|| self.any_verb_attribution(at, j, sentence.end))?;
         // The attribution may stand as its own short sentence (`…." Jones said.`), but a
         // new sentence that goes on is reported speech of its own.
-        if sentence.start == j && found.next + 4 < sentence.end {
+        // (`…?" Trump asked, looking pleased.` goes on only with a participle tail.)
+        if sentence.start == j && found.next + 4 < sentence.end && view.word(found.next) != "," {
             return None;
         }
         Some(found)
+    }
+
+    /// `…," Oliver barked.` / `…?" asked the host.`: a quotation that breaks off with a
+    /// comma, question or exclamation mark, followed by a short clause of a name or a
+    /// pronoun and a verb that ends the sentence, is attributed to that speaker even when
+    /// the verb is not in the cue lexicon.
+    fn any_verb_attribution(&self, at: usize, j: usize, limit: usize) -> Option<Found> {
+        let view = self.view;
+        let broke_off = at >= 2
+            && (matches!(view.word(at - 2), "," | "?" | "!" | "—" | "–")
+                || view.word_at(at) == Some(","));
+        if !broke_off {
+            return None;
+        }
+        let verb_like = |k: usize| {
+            k < limit
+                && view.kind(k) == TokenKind::Word
+                && !view.is_capitalised(k)
+                && !view.is_any(k, NP_BARRIERS)
+                && !view.is_any(k, BE_FORMS)
+                && view.word(k).len() > 2
+        };
+        // The clause ends right after the attribution: a terminal, a comma or a tail.
+        let ends = |k: usize| {
+            k >= limit
+                || view.is_terminal(k)
+                || matches!(view.word(k), "," | ";" | ":" | "—" | "–")
+                || is_quotation_mark(view.word(k))
+                || view.is_any(k, TAIL_OPENERS)
+        };
+        // `<speaker> <verb>`: a name, a pronoun or a description.
+        if let Some(mention) = mention_after(view, j, limit).filter(|m| speaker_like(view, m))
+            && mention.tokens.start == j
+        {
+            let verb = mention.tokens.end;
+            if verb_like(verb) && view.word(verb).ends_with("ed") && ends(verb + 1) {
+                return Some(Found {
+                    resumes: None,
+                    next: verb + 1,
+                    mention,
+                    cue: verb..verb + 1,
+                });
+            }
+        }
+        // `<verb> <named speaker>`.
+        if verb_like(j)
+            && view.word(j).ends_with("ed")
+            && let Some(mention) = mention_after(view, j + 1, limit)
+            && matches!(mention.kind, MentionKind::Entity(_))
+            && ends(mention.tokens.end)
+        {
+            return Some(Found {
+                resumes: None,
+                next: mention.tokens.end,
+                mention,
+                cue: j..j + 1,
+            });
+        }
+        None
     }
 
     fn attribution_at(&self, j: usize, limit: usize) -> Option<Found> {
@@ -623,16 +685,25 @@ impl Extraction<'_, '_> {
                     cue: c..c + 2,
                 });
             }
-            if let Some(found_cue) = view.cue(c)
-                && let Some(mention) = subject_before(view, c, floor)
-                && (!found_cue.noun_like || strong_subject(&mention))
-            {
-                return Some(Found {
-                    resumes: None,
-                    mention,
-                    cue: c..c + 1,
-                    next: c + 1,
-                });
+            if let Some(found_cue) = view.cue(c) {
+                if let Some(mention) = subject_before(view, c, floor)
+                    && (!found_cue.noun_like || strong_subject(&mention))
+                {
+                    return Some(Found {
+                        resumes: None,
+                        mention,
+                        cue: c..c + 1,
+                        next: c + 1,
+                    });
+                }
+                // `Tad Roe, the campaign's chief strategist, said, "…"`: a name with a
+                // long apposition before the cue.
+                if let Some(found) = (floor..c)
+                    .filter_map(|t| self.apposed_attribution(t, from))
+                    .find(|f| f.cue.start == c)
+                {
+                    return Some(found);
+                }
             }
         }
         None
@@ -881,6 +952,7 @@ impl Extraction<'_, '_> {
         } else {
             subject_before(view, i, range.start)
         };
+        let mut loose_subject = false;
         let mention = match subject {
             Some(m) => m,
             None if participle => return None,
@@ -903,11 +975,29 @@ impl Extraction<'_, '_> {
             {
                 self.sentence_speaker[s].clone()?
             }
+            // "One in five say …", "55 percent of all voters say …", "some say …": a
+            // quantity or a group too loose for the noun-phrase rules, before the plainest
+            // speech verbs.
+            None if i > range.start
+                && view.is_in(i, &["say", "says", "said"])
+                && !view.is_in(i - 1, &["a", "the", "no", "any", "their", "his", "her"]) =>
+            {
+                loose_subject = true;
+                self.clause_before(range.start, i)?
+            }
             None => return None,
         };
-        if found_cue.noun_like && !strong_subject(&mention) {
-            return None;
-        }
+        let mention = if found_cue.noun_like && !strong_subject(&mention) && !loose_subject {
+            // "Most voters in the valley say …": the noun phrase before a bare "say" is
+            // only its tail; the whole clause opening is the speaker.
+            if view.is(i, "say") && !view.is_in(i - 1, &["a", "the", "no", "any"]) {
+                self.clause_before(range.start, i)?
+            } else {
+                return None;
+            }
+        } else {
+            mention
+        };
         let mut k = i + 1;
         if found_cue.takes_addressee
             && let Some(object) = mention_after(view, k, range.end)
@@ -971,6 +1061,33 @@ impl Extraction<'_, '_> {
             attribution: Attribution::Mention(mention),
         });
         Some(content.start)
+    }
+
+    /// The words from the start of the clause (after the sentence start, a comma or a
+    /// connective) up to `cue`, as a description, when they are plain words that contain no
+    /// other verb of speech.
+    fn clause_before(&self, sentence_start: usize, cue: usize) -> Option<Mention> {
+        let view = self.view;
+        let mut start = cue;
+        while start > sentence_start
+            && start + 12 > cue
+            && !matches!(view.word(start - 1), "," | ";" | ":" | "—" | "–")
+            && !self.used[start - 1]
+            && (view.is_word(start - 1) || view.kind(start - 1) == TokenKind::Clitic)
+        {
+            start -= 1;
+        }
+        while start < cue && view.is_any(start, SENTENCE_CONNECTIVES) {
+            start += 1;
+        }
+        let plain = start < cue
+            && (start == sentence_start || view.word(start - 1) == "," || self.used[start - 1])
+            && (start..cue).all(|t| view.cue(t).is_none() && !view.is_terminal(t));
+        plain.then_some(Mention {
+            tokens: start..cue,
+            kind: MentionKind::Description,
+            relative: None,
+        })
     }
 
     /// "Trump endorsed the plan.": a sentence whose subject is a name or a pronoun and
@@ -1070,7 +1187,7 @@ impl Extraction<'_, '_> {
             let speaker = match &candidate.attribution {
                 Attribution::Mention(m) => Some(resolver.resolve(view, m)),
                 Attribution::SameAs(earlier) => speakers[*earlier].clone(),
-                Attribution::Nearby => resolver.nearby(view, candidate.content.start),
+                Attribution::Nearby => resolver.nearby(view, candidate.content.clone()),
             };
             speakers[c] = speaker.clone();
             let (start, end) = view.span(candidate.content.clone());

@@ -389,6 +389,22 @@ fn coverage(content: &ContentCount, start: usize, end: usize, p: &Prediction<'_>
     }
 }
 
+/// Share of prediction `p`'s own content characters that fall inside gold quote
+/// `(start, end)`: the tie-break between predictions that cover a gold quote equally.
+fn own_share(content: &ContentCount, start: usize, end: usize, p: &Prediction<'_>) -> f64 {
+    let own: usize = p.pieces.iter().map(|q| content.count(q.start, q.end)).sum();
+    let inside: usize = p
+        .pieces
+        .iter()
+        .map(|q| content.count(start.max(q.start), end.min(q.end)))
+        .sum();
+    if own == 0 {
+        0.0
+    } else {
+        inside as f64 / own as f64
+    }
+}
+
 fn normalized_words(s: &str) -> Vec<String> {
     let cleaned: String = s
         .chars()
@@ -493,12 +509,24 @@ fn score_view(
             .map(|s| format!("{} ({})", s.text, s.name))
     };
     for (g, row) in gold.iter().zip(&cover) {
+        // Ties in coverage (nested or overlapping predictions that both span the gold
+        // quote) go to the prediction with the larger share of its own characters inside
+        // the gold quote: the one that is most nearly this quote and not a wider one that
+        // merely contains it. Remaining ties go to the earliest prediction.
         let best = row
             .iter()
             .enumerate()
             .filter(|(_, c)| **c > THRESHOLDS[0])
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(p, _)| predicted[p]);
+            .map(|(p, c)| (p, *c, own_share(content, g.start, g.end, predicted[p])))
+            .reduce(|best, next| {
+                let better = next.1.total_cmp(&best.1).then(next.2.total_cmp(&best.2));
+                if better == std::cmp::Ordering::Greater {
+                    next
+                } else {
+                    best
+                }
+            })
+            .map(|(p, _, _)| predicted[p]);
         let Some(best) = best else {
             if verbose {
                 misses.push((
@@ -640,6 +668,29 @@ mod tests {
         let groups = group_by_cue(&quotes);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].pieces.len(), 2);
+    }
+
+    #[test]
+    fn equal_coverage_goes_to_the_prediction_most_inside_the_gold_quote() {
+        let text = "Ann said Bo claimed the roads were shut all week.";
+        let content = ContentCount::new(text);
+        let outer = quote(9, 48, Some((4, 8)));
+        let inner = quote(19, 48, Some((12, 19)));
+        let (outer, inner) = (
+            Prediction {
+                pieces: vec![&outer],
+            },
+            Prediction {
+                pieces: vec![&inner],
+            },
+        );
+        let gold = (20, 48);
+        assert_eq!(coverage(&content, gold.0, gold.1, &outer), 1.0);
+        assert_eq!(coverage(&content, gold.0, gold.1, &inner), 1.0);
+        assert!(
+            own_share(&content, gold.0, gold.1, &inner)
+                > own_share(&content, gold.0, gold.1, &outer)
+        );
     }
 
     #[test]

@@ -437,6 +437,9 @@ pub(crate) struct Resolved {
     pub paragraph: usize,
 }
 
+/// How far after a quote with no attribution of its own its speaker may be named.
+const NEARBY_AFTER_TOKENS: usize = 40;
+
 /// Resolves mentions to canonical names, in text order (pronouns look back).
 pub(crate) struct Resolver {
     /// (role head word, entity) pairs from appositions and titles, in text order.
@@ -561,13 +564,17 @@ impl Resolver {
         speaker
     }
 
-    /// The speaker of a quote with no attribution of its own: the last speaker if they spoke
-    /// in this or the previous paragraph (a paragraph run of quotes), otherwise the nearest
-    /// person named before it in the paragraph, otherwise the last speaker at all.
-    pub fn nearby(&mut self, view: &ArticleView<'_>, at: usize) -> Option<Speaker> {
+    /// The speaker of a quote with no attribution of its own (`content`): the last speaker
+    /// if they spoke in this paragraph, otherwise the nearest person named before it in the
+    /// paragraph, then the first person or organisation named just after it in the
+    /// paragraph (`…," the agency's spokesman, Jo Roe, told …`), and only then the last
+    /// speaker of the previous paragraph or of the article. A speaker carried over from an
+    /// earlier paragraph is wrong more often than not when the paragraph names someone.
+    pub fn nearby(&mut self, view: &ArticleView<'_>, content: Range<usize>) -> Option<Speaker> {
+        let at = content.start;
         let paragraph = view.paragraph(at);
         if let Some(last) = &self.last
-            && last.paragraph + 1 >= paragraph
+            && last.paragraph == paragraph
         {
             return Some(last.speaker.clone());
         }
@@ -576,17 +583,30 @@ impl Resolver {
             .take_while(|&t| view.paragraph(t) == paragraph)
             .last()
             .unwrap_or(at);
-        for t in (first_of_paragraph..at).rev() {
-            if let Some(e) = view.entity(t)
-                && view.entities[e].label == EntityLabel::Person
-            {
-                let mention = Mention {
-                    tokens: view.entity_tokens(e),
-                    kind: MentionKind::Entity(e),
-                    relative: None,
-                };
-                return Some(self.resolve(view, &mention));
-            }
+        let person_at = |t: usize| {
+            view.entity(t)
+                .filter(|&e| view.entities[e].label == EntityLabel::Person)
+        };
+        let before = (first_of_paragraph..at).rev().find_map(person_at);
+        let after = || {
+            (content.end..(content.end + NEARBY_AFTER_TOKENS).min(view.len()))
+                .take_while(|&t| view.paragraph(t) == paragraph)
+                .find_map(|t| {
+                    view.entity(t).filter(|&e| {
+                        matches!(
+                            view.entities[e].label,
+                            EntityLabel::Person | EntityLabel::Organization
+                        )
+                    })
+                })
+        };
+        if let Some(e) = before.or_else(after) {
+            let mention = Mention {
+                tokens: view.entity_tokens(e),
+                kind: MentionKind::Entity(e),
+                relative: None,
+            };
+            return Some(self.resolve(view, &mention));
         }
         self.last.as_ref().map(|l| l.speaker.clone())
     }

@@ -554,6 +554,56 @@ mod tests {
     }
 
     #[test]
+    fn speaker_after_the_quote_with_a_verb_outside_the_lexicon() {
+        let text = "The ferry was late again.\n\n“Nobody told us a thing,” Ilse Brandt grumbled.";
+        let found = quotes(text, &[("Ilse Brandt", PER, "Ilse Brandt")]);
+        assert_eq!(
+            found,
+            [q(
+                "Nobody told us a thing",
+                QuoteKind::Direct,
+                "Ilse Brandt",
+                "Ilse Brandt"
+            )]
+        );
+    }
+
+    #[test]
+    fn unattributed_quote_takes_the_speaker_named_after_it_not_the_previous_paragraph() {
+        let text = "“The dam is safe,” said Omar Reyes.\n\n\
+                    Downstream the mood was different. “We have sandbags on every porch \
+                    and nobody sleeps at night any more,” Lena Ortiz, who runs the bakery, \
+                    wrote in a letter to the council.";
+        let found = quotes(
+            text,
+            &[
+                ("Omar Reyes", PER, "Omar Reyes"),
+                ("Lena Ortiz", PER, "Lena Ortiz"),
+            ],
+        );
+        let second = found
+            .iter()
+            .find(|f| f.0.starts_with("We have sandbags"))
+            .unwrap_or_else(|| panic!("second quote not found: {found:?}"));
+        assert_eq!(second.3, "Lena Ortiz");
+    }
+
+    #[test]
+    fn quantities_and_loose_groups_can_say_things() {
+        let text = "One in five voters in the valley say the new bridge came too late.";
+        let found = quotes(text, &[]);
+        assert_eq!(
+            found,
+            [q(
+                "the new bridge came too late",
+                QuoteKind::Indirect,
+                "One in five voters in the valley",
+                "One in five voters in the valley"
+            )]
+        );
+    }
+
+    #[test]
     fn registers_and_builds_from_config() {
         let mut registry = Registry::new();
         crate::register(&mut registry);
