@@ -25,6 +25,26 @@ pub(crate) fn format_day(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
+/// A day as a TIMEX3 value, or `XXXX-XX-XX` when its year cannot be written (narrative
+/// arithmetic can step outside 0..=9999).
+pub(crate) fn day_value(date: NaiveDate) -> String {
+    if year_ok(date.year()) {
+        format_day(date)
+    } else {
+        "XXXX-XX-XX".to_string()
+    }
+}
+
+/// An ISO week as a TIMEX3 value, `XXXX-WXX` outside the writable years.
+pub(crate) fn week_value(date: NaiveDate) -> String {
+    let week = date.iso_week();
+    if year_ok(week.year()) {
+        format!("{:04}-W{:02}", week.year(), week.week())
+    } else {
+        "XXXX-WXX".to_string()
+    }
+}
+
 fn shift_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     if days >= 0 {
         date.checked_add_days(Days::new(days.unsigned_abs()))
@@ -43,7 +63,7 @@ fn shift_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
 }
 
 /// Years outside 0..=9999 cannot be written as TIMEX3 values.
-fn year_ok(year: i32) -> bool {
+pub(crate) fn year_ok(year: i32) -> bool {
     (0..=9999).contains(&year)
 }
 
@@ -166,7 +186,7 @@ impl Anchor {
         // The nearest reading first (a date just across New Year belongs to that year),
         // then the tense, which only overrides a reading more than a season the other way.
         let near = 100;
-        let slack = 90;
+        let slack = if day.is_some() { 90 } else { 40 };
         let mut year = if same > 183 && distance(base - 1).is_some_and(|d| d.abs() < near) {
             base - 1
         } else if same < -183 && distance(base + 1).is_some_and(|d| d.abs() < near) {
@@ -179,6 +199,11 @@ impl Anchor {
             Direction::Backward if chosen > slack => year -= 1,
             Direction::Forward if chosen < -slack => year += 1,
             _ => {}
+        }
+        // Future cues are rarer and surer than past ones ("said" governs much of a news
+        // sentence): a date ahead is never before the DCT's month.
+        if direction == Direction::Forward && (year, month) < (dct.year(), dct.month()) {
+            year += 1;
         }
         Some(year).filter(|y| year_ok(*y))
     }

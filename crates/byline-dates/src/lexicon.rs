@@ -93,6 +93,11 @@ pub(crate) enum Holiday {
     Fixed(u32, u32),
     /// US Thanksgiving: the fourth Thursday of November.
     Thanksgiving,
+    /// Western Easter Sunday (Gregorian computus).
+    Easter,
+    /// US Election Day, "Election Day" only: the Tuesday after the first Monday of
+    /// November.
+    ElectionDay,
 }
 
 /// What a head word means.
@@ -706,6 +711,8 @@ const ENTRIES: &[(&str, Lex)] = &[
     ("christmas", Lex::Holiday(Holiday::Fixed(12, 25))),
     ("halloween", Lex::Holiday(Holiday::Fixed(10, 31))),
     ("thanksgiving", Lex::Holiday(Holiday::Thanksgiving)),
+    ("easter", Lex::Holiday(Holiday::Easter)),
+    ("election", Lex::Holiday(Holiday::ElectionDay)),
     ("twenties", Lex::DecadeWord(192)),
     ("thirties", Lex::DecadeWord(193)),
     ("forties", Lex::DecadeWord(194)),

@@ -18,19 +18,12 @@ const FUTURE: &[&str] = &[
     "expect",
     "scheduled",
     "slated",
-    "plans",
-    "plan",
-    "planned",
-    "planning",
     "intends",
     "upcoming",
     "tomorrow",
     "aims",
     "hopes",
-    "would",
-    "might",
-    "may",
-    "could",
+    "planning",
     "soon",
 ];
 
@@ -120,17 +113,47 @@ const ED_NOT_PAST: &[&str] = &[
     "concerned",
 ];
 
+/// Words ending in "-eed" that are not past forms: "succeed", "proceed", "need".
+const EED_PAST: &[&str] = &["agreed", "freed", "decreed", "guaranteed", "disagreed"];
+
+/// Prepositions that make the date right after them a deadline or a start still ahead:
+/// "until Tuesday", "by February", "effective Feb. 1".
+const DEADLINE: &[&str] = &["until", "till", "by", "effective"];
+
+/// Modals after an expression lean forward only when they sit next to it: further off
+/// they belong to another clause ("On April 8, police, wondering how he could ...").
+const MODALS: &[&str] = &["would", "might", "may", "could"];
+const MODAL_REACH: usize = 3;
+
 /// The resolution direction for the expression spanning words `first..=last`.
 pub(crate) fn direction(words: &[Word<'_>], first: usize, last: usize) -> Direction {
     let left = (first.saturating_sub(WINDOW)..first).rev();
     let right = last + 1..words.len().min(last + 1 + WINDOW);
     let mut best: Option<(usize, Direction)> = None;
+    // "until 9 a.m. Tuesday", "by February": a deadline lies ahead.
+    // Unless a past perfect looks back from it: "had filed by Wednesday".
+    let past_perfect = words[first.saturating_sub(WINDOW)..words.len().min(last + 1 + WINDOW)]
+        .iter()
+        .any(|w| w.is("had"));
+    if first > 0 && words[first - 1].is_any(DEADLINE) && !past_perfect {
+        return Direction::Forward;
+    }
+    // "as soon as Tuesday", "as early as next week": the earliest of what is to come.
+    if first > 2
+        && words[first - 1].is("as")
+        && words[first - 2].is_any(&["soon", "early"])
+        && words[first - 3].is("as")
+    {
+        return Direction::Forward;
+    }
     // A possessive ("Wednesday's ruling") names something that already happened.
     if words.get(last + 1).is_some_and(|w| w.is_any(&["'s", "’s"])) {
         return Direction::Backward;
     }
     for (distance, i) in left.enumerate() {
-        if let Some(d) = cue(words, i) {
+        if let Some(d) =
+            cue(words, i).or_else(|| words[i].is_any(MODALS).then_some(Direction::Forward))
+        {
             best = Some((distance, d));
             break;
         }
@@ -141,7 +164,16 @@ pub(crate) fn direction(words: &[Word<'_>], first: usize, last: usize) -> Direct
         if best.is_some_and(|(b, _)| b <= distance) {
             break;
         }
-        if let Some(d) = cue(words, i) {
+        // A conjunction after the expression opens another clause with its own tense.
+        if best.is_some() && words[i].is_any(&["and", "but", ";"]) {
+            break;
+        }
+        if distance > MODAL_REACH && words[i].is_any(MODALS) {
+            continue;
+        }
+        if let Some(d) =
+            cue(words, i).or_else(|| words[i].is_any(MODALS).then_some(Direction::Forward))
+        {
             best = Some((distance, d));
             break;
         }
@@ -159,15 +191,46 @@ fn cue(words: &[Word<'_>], i: usize) -> Option<Direction> {
     if word.is("to") && i > 0 && words[i - 1].is_any(ARRANGED) {
         return Some(Direction::Forward);
     }
+    // "plan to", "planned a rally": forward; the noun ("the plan", "its plans") says
+    // nothing about time.
+    if word.is_any(&["plan", "plans"]) {
+        return words
+            .get(i + 1)
+            .is_some_and(|w| w.is("to"))
+            .then_some(Direction::Forward);
+    }
+    // "protesters planned a rally", but not "the hastily planned trip".
+    if word.is("planned") {
+        let adjective = i > 0
+            && (words[i - 1].lower().ends_with("ly")
+                || words[i - 1].is_any(&["the", "a", "an", "its", "his", "her", "their"]));
+        return (!adjective).then_some(Direction::Forward);
+    }
+    // A participle after a present or bare "be" is a passive, not a past tense: "would be
+    // paid in January", "is heard in May". The auxiliary before it decides.
+    let passive = i > 0 && words[i - 1].is_any(&["be", "being", "is", "are", "am"]);
+    // After a determiner or a degree word an "-ed" word is an adjective: "a still
+    // unspecified date", "the planned merger".
+    let adjective = i > 0
+        && words[i - 1].is_any(&[
+            "a", "an", "the", "still", "very", "newly", "so", "its", "their", "his", "her", "our",
+        ]);
     if word.is_any(FUTURE) {
         return Some(Direction::Forward);
     }
-    if word.is_any(PAST) {
+    if word.is_any(PAST) && !passive {
         return Some(Direction::Backward);
     }
     let text = word.text;
     let lower_ed = text.len() > 4 && (text.ends_with("ed") || text.ends_with("ED"));
-    if lower_ed && !word.is_any(ED_NOT_PAST) && !word.starts_upper() {
+    let eed = text.ends_with("eed") && !word.is_any(EED_PAST);
+    if lower_ed
+        && !eed
+        && !passive
+        && !adjective
+        && !word.is_any(ED_NOT_PAST)
+        && !word.starts_upper()
+    {
         return Some(Direction::Backward);
     }
     None
@@ -205,6 +268,37 @@ mod tests {
         assert_eq!(
             direction_of("The vote is expected on Friday.", "Friday"),
             Direction::Forward
+        );
+        assert_eq!(
+            direction_of("Smith will succeed him Friday.", "Friday"),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of("The board extended the deadline until Friday.", "Friday"),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of(
+                "It would be paid on an unspecified date in January.",
+                "January"
+            ),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of("Protesters planned a rally on Saturday.", "Saturday"),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of("The thrift announced the plan Friday.", "Friday"),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of("He could come as early as Friday.", "Friday"),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of("Few had filed reports by Friday.", "Friday"),
+            Direction::Backward
         );
         assert_eq!(
             direction_of("Friday is a holiday.", "Friday"),

@@ -315,6 +315,101 @@ const TABLE: &[(&str, &str, &str, &str, Option<&str>)] = &[
         "PAST_REF",
         None,
     ),
+    // deadlines and arrangements look ahead; passives and adjectives are not past tense
+    (
+        "The board extended the offer until Friday.",
+        "Friday",
+        "DATE",
+        "2021-08-06",
+        None,
+    ),
+    (
+        "Smith will succeed him Feb. 1.",
+        "Feb. 1",
+        "DATE",
+        "2022-02-01",
+        None,
+    ),
+    (
+        "The dividend would be paid on a still unspecified date in January.",
+        "January",
+        "DATE",
+        "2022-01",
+        None,
+    ),
+    (
+        "They have until 9 a.m. Thursday to answer.",
+        "9 a.m. Thursday",
+        "TIME",
+        "2021-08-05T09:00",
+        None,
+    ),
+    // the narrative's reference time
+    (
+        "He was shot last Oct. 23 at his home.",
+        "last Oct. 23",
+        "DATE",
+        "2020-10-23",
+        None,
+    ),
+    (
+        "Talks are planned for the week of Aug. 16.",
+        "the week of Aug. 16",
+        "DATE",
+        "2021-W33",
+        None,
+    ),
+    // financial comparisons
+    (
+        "Net rose from $2 million in the corresponding period last year.",
+        "the corresponding period last year",
+        "DATE",
+        "2020-Q2",
+        None,
+    ),
+    (
+        "Sales fell from the quarter a year ago.",
+        "the quarter a year ago",
+        "DATE",
+        "2020-Q2",
+        None,
+    ),
+    (
+        "The firm expects to earn $5 million a year.",
+        "a year",
+        "SET",
+        "P1Y",
+        None,
+    ),
+    // holidays, parts of days, vague stretches
+    (
+        "The campaign runs until Election Day.",
+        "Election Day",
+        "DATE",
+        "2021-11-02",
+        None,
+    ),
+    (
+        "Shares slipped at mid-afternoon yesterday.",
+        "mid-afternoon yesterday",
+        "TIME",
+        "2021-08-02TAF",
+        None,
+    ),
+    (
+        "The repairs could take weeks or months.",
+        "weeks or months",
+        "DURATION",
+        "PXW",
+        None,
+    ),
+    (
+        "The pilot landed a minute and a half later.",
+        "a minute and a half",
+        "DURATION",
+        "PT1M30S",
+        None,
+    ),
 ];
 
 fn tag(sentence: &str, published: Option<&str>) -> Vec<byline_core::Timex> {

@@ -72,17 +72,35 @@ fn month_at(cx: &Context<'_, '_>, i: usize) -> Option<u32> {
     }
 }
 
-/// A year after a month or day: "1997", ", 1997", "of 1997". Returns (year, last word).
+/// A year after a month or day: "1997", ", 1997", "of 1997", "nineteen ninety-seven".
+/// Returns (year, last word).
 fn trailing_year(cx: &Context<'_, '_>, i: usize) -> Option<(i32, usize)> {
-    if let Some(year) = cx.word(i).and_then(year_of) {
-        return Some((year, i));
-    }
-    if cx.is_any(i, &[",", "of"])
-        && let Some(year) = cx.word(i + 1).and_then(year_of)
+    let at = |k: usize| {
+        cx.word(k)
+            .and_then(year_of)
+            .map(|year| (year, k))
+            .or_else(|| spelled_year(cx, k))
+    };
+    at(i).or_else(|| cx.is_any(i, &[",", "of"]).then(|| at(i + 1)).flatten())
+}
+
+/// "nineteen ninety-four", "nineteen eighty": (year, last word).
+fn spelled_year(cx: &Context<'_, '_>, j: usize) -> Option<(i32, usize)> {
+    let Some(Lex::Numeral(century @ 11..=20)) = cx.lex(j) else {
+        return None;
+    };
+    let Some(Lex::Numeral(tens @ 10..=90)) = cx.lex(j + 1) else {
+        return None;
+    };
+    let mut year = century * 100 + tens;
+    let mut last = j + 1;
+    if tens >= 20
+        && let Some(Lex::Numeral(unit @ 1..=9)) = cx.lex(j + 2)
     {
-        return Some((year, i + 1));
+        year += unit;
+        last = j + 2;
     }
-    None
+    Some((i32::try_from(year).ok()?, last))
 }
 
 /// Is the month word at `i` really a month? Full names and abbreviations must be
@@ -100,7 +118,13 @@ fn month_is_plausible(cx: &Context<'_, '_>, i: usize, has_day_or_year: bool) -> 
     let ambiguous = word.is_any(&["may", "march"]);
     let cue_before = i > 0 && cx.is_any(i - 1, MONTH_CUES);
     if ambiguous {
-        return cue_before;
+        // "the March accession": a capitalised month modifying a common noun.
+        let modifies_noun = i > 0
+            && cx.is(i - 1, "the")
+            && cx
+                .word(i + 1)
+                .is_some_and(|w| w.text.starts_with(|c: char| c.is_ascii_lowercase()));
+        return cue_before || modifies_noun;
     }
     // A sentence-initial capital proves nothing for a bare month.
     let next_is_name = cx
@@ -125,6 +149,26 @@ pub(crate) fn month_date(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     } && let Some(month) = month_at(cx, i + 1)
         && month_is_plausible(cx, i + 1, true)
     {
+        // "last Oct. 23": the day itself, on the side the adjective points to.
+        if let Some(day) = cx.word(i + 2).and_then(day_of_month)
+            && day_exists(month, day)
+            && cx.word(i + 3).and_then(year_of).is_none()
+        {
+            let value = match (cx.anchor.dct, direction) {
+                (Some(dct), Direction::Backward | Direction::Forward) => {
+                    let year = chrono::Datelike::year(&dct);
+                    let this_year = chrono::NaiveDate::from_ymd_opt(year, month, day);
+                    let year = match (direction, this_year) {
+                        (Direction::Backward, Some(d)) if d > dct => year - 1,
+                        (Direction::Forward, Some(d)) if d < dct => year + 1,
+                        _ => year,
+                    };
+                    format!("{year:04}-{month:02}-{day:02}")
+                }
+                _ => cx.anchor.month_day(month, day, direction),
+            };
+            return Some(Found::date(i, i + 2, value));
+        }
         let value = match (direction, cx.anchor.dct) {
             (_, None) => format!("XXXX-{month:02}"),
             (Direction::Nearest, Some(_)) => cx.anchor.in_year(0, &format!("{month:02}")),
@@ -257,23 +301,13 @@ pub(crate) fn year(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             .is_some_and(|n| n.is_any(AMOUNT_FOLLOWERS) || matches!(n.lex, Some(Lex::Unit { .. })))
             || (j > 0 && cx.is_any(j - 1, &["$", "#", "no.", "flight", "route", "room"]))
             || word.hyphen_after && next.is_some_and(|n| n.lex.is_some());
-        if is_amount {
+        if is_amount || is_model_year(cx, i, j) {
             return None;
         }
         return Some(Found::date(i, j, format!("{year:04}")));
     }
     // Spelled years: "nineteen ninety-six", "the year two thousand".
-    if let Some(Lex::Numeral(century @ 11..=20)) = word.lex
-        && let Some(Lex::Numeral(tens @ 10..=90)) = cx.lex(j + 1)
-    {
-        let mut year = century * 100 + tens;
-        let mut last = j + 1;
-        if tens >= 20
-            && let Some(Lex::Numeral(unit @ 1..=9)) = cx.lex(j + 2)
-        {
-            year += unit;
-            last = j + 2;
-        }
+    if let Some((year, last)) = spelled_year(cx, j) {
         return Some(Found::date(i, last, format!("{year:04}")));
     }
     if j == i + 2
@@ -295,6 +329,12 @@ pub(crate) fn decade(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         (_, Some(Lex::DecadeWord(value))) if j > i => value,
         _ => return None,
     };
+    // "in his 30s", "a woman in her early forties": an age, not a decade.
+    let owner = (i.saturating_sub(2)..i)
+        .any(|k| cx.is_any(k, &["his", "her", "their", "my", "your", "our"]));
+    if owner {
+        return None;
+    }
     Some(Found::date(i, j, format!("{value:03}")))
 }
 
@@ -332,6 +372,24 @@ pub(crate) fn century(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     None
 }
 
+/// A year inside a name or before a model: "Orion 1980", "his 1987 Chevrolet".
+fn is_model_year(cx: &Context<'_, '_>, i: usize, j: usize) -> bool {
+    if i != j || i == 0 {
+        return false;
+    }
+    let before = &cx.words[i - 1];
+    let named_before = i >= 2
+        && before.starts_upper()
+        && before.lex.is_none()
+        && before.text.chars().any(char::is_lowercase)
+        && !cx.words[i - 2].kind_is_punct();
+    let possessed_model = before.is_any(&["'s", "’s"])
+        && cx
+            .word(j + 1)
+            .is_some_and(|w| w.starts_upper() && w.lex.is_none());
+    named_before || possessed_model
+}
+
 /// "Christmas", "Christmas Eve", "Thanksgiving Day", "New Year's Day", "last Thanksgiving".
 pub(crate) fn holiday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     let (direction, j) = match cx.word(i)?.lower() {
@@ -344,7 +402,31 @@ pub(crate) fn holiday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         Some(Lex::Holiday(Holiday::Fixed(12, 25))) if cx.is(j + 1, "eve") => {
             (Holiday::Fixed(12, 24), j + 1)
         }
-        Some(Lex::Holiday(h)) => (h, if cx.is(j + 1, "day") { j + 1 } else { j }),
+        // "election" alone is an event; "Election Day" the date.
+        Some(Lex::Holiday(Holiday::ElectionDay)) => {
+            if cx.word(j + 1).is_none_or(|w| w.text != "Day") {
+                return None;
+            }
+            (Holiday::ElectionDay, j + 1)
+        }
+        // "Easter week": the ISO week of Easter Sunday.
+        Some(Lex::Holiday(Holiday::Easter)) if cx.is(j + 1, "week") => {
+            let direction = direction.unwrap_or_else(|| cx.direction(i, j + 1));
+            let value = cx
+                .anchor
+                .year_for(4, Some(10), direction)
+                .and_then(easter)
+                .map_or_else(|| "XXXX-WXX".to_string(), crate::anchor::week_value);
+            return Some(Found::date(i, j + 1, value));
+        }
+        Some(Lex::Holiday(h)) => (
+            h,
+            if cx.is(j + 1, "day") || (h == Holiday::Easter && cx.is(j + 1, "sunday")) {
+                j + 1
+            } else {
+                j
+            },
+        ),
         _ if cx.is(j, "new") && cx.is(j + 1, "year") && cx.is_any(j + 2, &["'s", "’s"]) => {
             match cx.word(j + 3) {
                 Some(w) if w.is("eve") => (Holiday::Fixed(12, 31), j + 3),
@@ -358,22 +440,51 @@ pub(crate) fn holiday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         return None;
     }
     let direction = direction.unwrap_or_else(|| cx.direction(i, last));
+    // A typical date of the holiday, to pick its year.
     let (month, day) = match holiday {
         Holiday::Fixed(m, d) => (m, d),
         Holiday::Thanksgiving => (11, 25),
+        Holiday::Easter => (4, 10),
+        Holiday::ElectionDay => (11, 5),
     };
     let value = match cx.anchor.year_for(month, Some(day), direction) {
         Some(year) => match holiday {
             Holiday::Fixed(m, d) => format!("{year:04}-{m:02}-{d:02}"),
             Holiday::Thanksgiving => nth_weekday(year, 11, 4, 4)
                 .map_or_else(|| format!("{year:04}-11"), crate::anchor::format_day),
+            Holiday::Easter => {
+                easter(year).map_or_else(|| format!("{year:04}"), crate::anchor::format_day)
+            }
+            Holiday::ElectionDay => nth_weekday(year, 11, 1, 1)
+                .and_then(|monday| monday.succ_opt())
+                .map_or_else(|| format!("{year:04}-11"), crate::anchor::format_day),
         },
         None => match holiday {
             Holiday::Fixed(m, d) => format!("XXXX-{m:02}-{d:02}"),
-            Holiday::Thanksgiving => "XXXX-11".to_string(),
+            Holiday::Thanksgiving | Holiday::ElectionDay => "XXXX-11".to_string(),
+            Holiday::Easter => "XXXX-XX-XX".to_string(),
         },
     };
     Some(Found::date(i, last, value))
+}
+
+/// Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm).
+pub(crate) fn easter(year: i32) -> Option<chrono::NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    chrono::NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
 /// "this summer", "last fall", "the winter of 1998", "spring 2020".
@@ -417,7 +528,13 @@ pub(crate) fn season(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         None => {
             // A bare season must be introduced: "in the fall", "during summer".
             let introduced = j > i
-                || (i > 0 && cx.is_any(i - 1, &["in", "during", "since", "until", "by", "this"]));
+                || (i > 0
+                    && cx.is_any(
+                        i - 1,
+                        &[
+                            "in", "during", "since", "until", "by", "this", "early", "late", "mid",
+                        ],
+                    ));
             let is_fall = cx.is(j, "fall");
             if !introduced
                 || (is_fall
@@ -512,7 +629,16 @@ pub(crate) fn ordinal_part(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         }
         return Some(Found::date(i, j, cx.anchor.in_year(0, &part)));
     }
-    let n = ordinal_of(cx.word(j)?)?;
+    // "the last half of 1989", "the last quarter of 1990": the final part of a named year.
+    let last_of_year = cx.is(j, "last")
+        && cx.is_any(j + 1, &["half", "quarter"])
+        && cx.is(j + 2, "of")
+        && cx.word(j + 3).and_then(year_of).is_some();
+    let n = if last_of_year {
+        if cx.is(j + 1, "half") { 2 } else { 4 }
+    } else {
+        ordinal_of(cx.word(j)?)?
+    };
     let mut k = j + 1;
     if cx.is(k, "fiscal") {
         k += 1;
@@ -599,6 +725,22 @@ mod tests {
             [("March", "DATE", "2021-03", None)]
         );
         assert!(tag("You may go and march on.").is_empty());
+        assert_eq!(
+            tag("The March accession will follow."),
+            [("March", "DATE", "2022-03", None)]
+        );
+        assert!(tag("They shop at the May Department Stores.").is_empty());
+        assert_eq!(
+            tag("The summit is on April 24 and 25."),
+            [
+                ("April 24", "DATE", "2021-04-24", None),
+                ("25", "DATE", "2021-04-25", None)
+            ]
+        );
+        assert_eq!(
+            tag("Orders rose from the lows of the early summer."),
+            [("the early summer", "DATE", "2021-SU", Some("START"))]
+        );
     }
 
     #[test]
@@ -641,5 +783,54 @@ mod tests {
             [("Christmas Day", "DATE", "2021-12-25", None)]
         );
         assert!(tag("1,000 people and 2000 people").is_empty());
+        assert!(tag("They set up a venture called Orion 1980 in Ohio.").is_empty());
+        assert!(tag("He was in his 30s then.").is_empty());
+        assert_eq!(
+            tag("prices we saw in the winter of nineteen ninety-four"),
+            [(
+                "the winter of nineteen ninety-four",
+                "DATE",
+                "1994-WI",
+                None
+            )]
+        );
+        assert_eq!(
+            tag("It happened in January nineteen ninety-seven."),
+            [("January nineteen ninety-seven", "DATE", "1997-01", None)]
+        );
+        assert_eq!(
+            tag("earnings for the last half of 1989"),
+            [("the last half of 1989", "DATE", "1989-H2", None)]
+        );
+        assert!(tag("Police found Kopp's 1987 Chevrolet Cavalier.").is_empty());
+        assert_eq!(
+            tag("In 1988 Congress passed the bill."),
+            [("1988", "DATE", "1988", None)]
+        );
+    }
+
+    #[test]
+    fn rule_based_holidays() {
+        assert_eq!(
+            tag("The campaign runs until Election Day."),
+            [("Election Day", "DATE", "2021-11-02", None)]
+        );
+        assert!(tag("He won the election easily.").is_empty());
+        assert_eq!(
+            tag("They will meet at Easter."),
+            [("Easter", "DATE", "2022-04-17", None)]
+        );
+        assert_eq!(
+            tag("Crowds protested during Easter week."),
+            [("Easter week", "DATE", "2021-W13", None)]
+        );
+    }
+
+    #[test]
+    fn easter_computus() {
+        use chrono::NaiveDate;
+        assert_eq!(super::easter(2000), NaiveDate::from_ymd_opt(2000, 4, 23));
+        assert_eq!(super::easter(2021), NaiveDate::from_ymd_opt(2021, 4, 4));
+        assert_eq!(super::easter(2024), NaiveDate::from_ymd_opt(2024, 3, 31));
     }
 }

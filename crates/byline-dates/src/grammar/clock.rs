@@ -110,21 +110,27 @@ pub(crate) fn time(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     } else {
         last + 1
     };
-    let day = [
-        calendar::month_date,
-        relative::weekday,
-        relative::relative_day,
-        calendar::numeric_date,
-    ]
-    .iter()
-    .filter_map(|rule| rule(cx, after))
-    .filter(|f| f.first == after && f.kind == TimexType::Date && f.value.len() == 10)
-    .max_by_key(|f| f.last);
+    let day_at = |at: usize| {
+        [
+            calendar::month_date(cx, at),
+            relative::weekday_governed(cx, at, i),
+            relative::relative_day(cx, at),
+            calendar::numeric_date(cx, at),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|f| f.first == at && f.kind == TimexType::Date && f.value.len() == 10)
+        .max_by_key(|f| f.last)
+    };
+    let day = day_at(after);
     let date = match day {
         Some(day) => {
             last = day.last;
             day.value
         }
+        // "10:35 a.m. (0735 GMT) Friday", "4 in the morning (4 a.m. Thursday)": the day
+        // sits in or right after a parenthesis, outside the span.
+        None if let Some(day) = parenthesised_day(cx, after, day_at) => day,
         None => {
             if is_noon_word
                 && !(i > 0
@@ -138,7 +144,12 @@ pub(crate) fn time(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             {
                 return None;
             }
-            cx.sentence_day.clone().unwrap_or_else(|| cx.anchor.day(0))
+            // Otherwise the day the narrative is on: "He was shot Oct. 23. ... It
+            // happened at 10 p.m."
+            cx.sentence_day.clone().unwrap_or_else(|| {
+                cx.reference_at(i)
+                    .map_or_else(|| cx.anchor.day(0), crate::anchor::day_value)
+            })
         }
     };
     let value = if hour == 24 {
@@ -147,6 +158,22 @@ pub(crate) fn time(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         format!("{date}T{hour:02}:{minute:02}")
     };
     Some(Found::new(i, last, TimexType::Time, value))
+}
+
+/// The day named inside the parenthesis opening at `open`, or right after it closes.
+fn parenthesised_day(
+    cx: &Context<'_, '_>,
+    open: usize,
+    day_at: impl Fn(usize) -> Option<Found>,
+) -> Option<String> {
+    if !cx.is(open, "(") {
+        return None;
+    }
+    let close = (open + 1..open + 9).find(|&k| cx.is(k, ")"))?;
+    (open + 1..=close + 1)
+        .filter(|&k| matches!(cx.lex(k), Some(Lex::Weekday { .. } | Lex::Month(_))))
+        .find_map(&day_at)
+        .map(|f| f.value)
 }
 
 #[cfg(test)]
@@ -164,8 +191,19 @@ mod tests {
             [("10 a.m. EST", "TIME", "2021-08-03T10:00", None)]
         );
         assert_eq!(
-            tag("by noon Thursday"),
+            tag("He left at noon Thursday"),
             [("noon Thursday", "TIME", "2021-07-29T12:00", None)]
+        );
+        assert_eq!(
+            tag("They have until 9 a.m. Thursday"),
+            [("9 a.m. Thursday", "TIME", "2021-08-05T09:00", None)]
+        );
+        assert_eq!(
+            tag("The blast came at 10:35 a.m. (0835 GMT) Monday."),
+            [
+                ("10:35 a.m.", "TIME", "2021-08-02T10:35", None),
+                ("Monday", "DATE", "2021-08-02", None)
+            ]
         );
         assert_eq!(tag("at 9pm"), [("9pm", "TIME", "2021-08-03T21:00", None)]);
         assert!(tag("a score of 3 to 2").is_empty());

@@ -287,10 +287,38 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     {
         return None;
     }
+    // "$2 million a year" is a rate (see sets).
+    if amount.is_some_and(|q| q.value == Some(1))
+        && cx.is_any(i, &["a", "an"])
+        && super::sets::is_rate(cx, i)
+    {
+        return None;
+    }
     // "the 1988 quarter" names a year, not 1,988 quarters.
     if value.is_some_and(|n| n >= 1000) && !plural {
         return None;
     }
+    // "a minute and a half", "two hours and a half".
+    let (half, last) = if !half
+        && value.is_some()
+        && cx.is(last + 1, "and")
+        && cx.is_any(last + 2, &["a", "an"])
+        && cx.is(last + 3, "half")
+    {
+        (true, last + 3)
+    } else {
+        (half, last)
+    };
+    // "weeks or months", "days or even weeks": a vague stretch of the smaller unit.
+    let last = if value.is_none()
+        && plural
+        && cx.is(last + 1, "or")
+        && matches!(cx.lex(last + 2), Some(Lex::Unit { plural: true, .. }))
+    {
+        last + 2
+    } else {
+        last
+    };
     let value = format_duration(value, unit, half)?;
     Some(Found::new(i, last, TimexType::Duration, value))
 }
@@ -333,6 +361,14 @@ mod tests {
         assert_eq!(
             tag("for several months"),
             [("several months", "DURATION", "PXM", None)]
+        );
+        assert_eq!(
+            tag("a minute and a half later"),
+            [("a minute and a half", "DURATION", "PT1M30S", None)]
+        );
+        assert_eq!(
+            tag("it could take weeks or months"),
+            [("weeks or months", "DURATION", "PXW", None)]
         );
         assert_eq!(
             tag("twenty four hours"),

@@ -68,6 +68,9 @@ pub(crate) struct Context<'a, 't> {
     /// The year of the last expression that named one ("that year", "the following
     /// year" count from it).
     pub reference_year: Option<i32>,
+    /// The month of the last expression that named one, as (year, month): "the following
+    /// month" and "that month" count from it.
+    pub reference_month: Option<(i32, u32)>,
     /// The day of the last day-level expression in this sentence ("Friday at 3 p.m.").
     pub sentence_day: Option<String>,
     /// Which words stand inside quotation marks: quoted speech counts from the DCT, not
@@ -80,6 +83,7 @@ pub(crate) struct Context<'a, 't> {
 struct Narrative {
     day: Option<NaiveDate>,
     year: Option<i32>,
+    month: Option<(i32, u32)>,
     quarter: Option<(i32, u32)>,
     /// The paragraph of a quotation opened and not yet closed.
     quote_open: Option<usize>,
@@ -166,9 +170,12 @@ const RULES: &[Rule] = &[
     calendar::ordinal_part,
     relative::relative_day,
     relative::weekday,
+    relative::part_then_day,
     relative::this_last_next,
     relative::ago,
     relative::reference,
+    relative::comparable_period,
+    relative::week_of,
     durations::duration,
     clock::time,
     sets::set_expression,
@@ -323,6 +330,28 @@ fn match_at(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         }
     }
     let mut found = best?;
+    // "the quarter a year ago", "the second quarter last year": the same quarter a year back.
+    if found.kind == TimexType::Date
+        && let Some((year, quarter)) = found.value.split_once("-Q")
+        && let Ok(year) = year.parse::<i32>()
+    {
+        let back = if cx.is(found.last + 1, "a")
+            && cx.is(found.last + 2, "year")
+            && cx.is_any(found.last + 3, &["ago", "earlier", "before"])
+        {
+            Some(3)
+        } else if cx.is(found.last + 1, "last") && cx.is(found.last + 2, "year") {
+            Some(2)
+        } else {
+            None
+        };
+        if let Some(extra) = back
+            && crate::anchor::year_ok(year - 1)
+        {
+            found.value = format!("{:04}-Q{quarter}", year - 1);
+            found.last += extra;
+        }
+    }
     if cx.is(found.last + 1, "or") && cx.is(found.last + 2, "so") {
         found.last += 2;
         found.modifier = Some("APPROX");
@@ -413,6 +442,7 @@ pub(crate) fn tag(
     let mut narrative = Narrative {
         day: anchor.dct,
         year: None,
+        month: None,
         quarter: None,
         quote_open: None,
     };
@@ -460,7 +490,8 @@ fn tag_sentence(
     let mut trigger_ahead = vec![usize::MAX; words.len() + 1];
     for i in (0..words.len()).rev() {
         let w = &words[i];
-        trigger_ahead[i] = if w.lex.is_some() || w.numeric.is_some() {
+        // "period" heads financial references ("the latest period") without being a unit.
+        trigger_ahead[i] = if w.lex.is_some() || w.numeric.is_some() || w.is("period") {
             0
         } else {
             trigger_ahead[i + 1].saturating_add(1)
@@ -473,6 +504,7 @@ fn tag_sentence(
         reference: narrative.day,
         quarter: narrative.quarter,
         reference_year: narrative.year,
+        reference_month: narrative.month,
         sentence_day: None,
         quoted,
     };
@@ -486,14 +518,66 @@ fn tag_sentence(
             i += 1;
             continue;
         };
+        if is_title(words, &found) {
+            i = found.last + 1;
+            continue;
+        }
         remember(&mut cx, &found);
         i = found.last + 1;
+        let second = second_day(&cx, &found);
         out.push(found);
+        // "April 24 and 25": the bare day shares the month and year.
+        if let Some(second) = second {
+            i = second.last + 1;
+            out.push(second);
+        }
     }
     narrative.day = cx.reference;
     narrative.quarter = cx.quarter;
     narrative.year = cx.reference_year;
+    narrative.month = cx.reference_month;
     out
+}
+
+/// The second day of "April 24 and 25" or "Oct. 3 or 4", after a full date.
+fn second_day(cx: &Context<'_, '_>, found: &Found) -> Option<Found> {
+    if found.kind != TimexType::Date || found.value.len() != 10 {
+        return None;
+    }
+    let last = cx.word(found.last)?;
+    if !matches!(
+        last.numeric,
+        Some(crate::words::Numeric::Integer { digits: 1..=2, .. })
+    ) {
+        return None;
+    }
+    let at = found.last + 2;
+    if !cx.is_any(found.last + 1, &["and", "or", "to", "through"]) {
+        return None;
+    }
+    let (day, digits) = cx.word(at)?.integer()?;
+    // "April 24 and 25 percent", "May 3 and 4 June" are something else.
+    if digits > 2
+        || cx
+            .word(at + 1)
+            .is_some_and(|w| w.lex.is_some() || w.is_any(&["%", "percent"]))
+    {
+        return None;
+    }
+    let prefix = found.value.get(..8)?;
+    let date = NaiveDate::parse_from_str(&format!("{prefix}{day:02}"), "%Y-%m-%d").ok()?;
+    Some(Found::date(at, at, crate::anchor::format_day(date)))
+}
+
+/// A capitalised unit inside the span marks a title, not a time: the programmes
+/// "This Week" and "60 Minutes" ("Day" names holidays: "Thanksgiving Day").
+fn is_title(words: &[Word<'_>], found: &Found) -> bool {
+    (found.first + 1..=found.last).any(|k| {
+        matches!(words[k].lex, Some(Lex::Unit { unit, .. }) if unit != crate::lexicon::Unit::Day)
+            && words[k].starts_upper()
+    }) && !words[found.first..=found.last]
+        .iter()
+        .all(|w| !w.text.chars().any(char::is_lowercase))
 }
 
 /// Moves the narrative reference and the quarter in focus to what was just said.
@@ -514,15 +598,32 @@ fn remember(cx: &mut Context<'_, '_>, found: &Found) {
         && let Ok(year) = value[..4].parse::<i32>()
     {
         cx.reference_year = Some(year);
+        cx.reference_month = value
+            .get(4..7)
+            .and_then(|m| m.strip_prefix('-'))
+            .and_then(|m| m.parse::<u32>().ok())
+            .filter(|m| (1..=12).contains(m))
+            .map(|m| (year, m));
     }
-    // Only a quarter named outright moves the focus, not "a year earlier".
+    // Only a quarter named outright sets the focus, not "a year earlier"; and the first
+    // one named stays in focus, as financial news leads with the quarter it reports on
+    // and names others only for comparison ("after a flat second quarter").
     let words = &cx.words[found.first..=found.last];
     let derived = words
         .iter()
-        .any(|w| w.is_any(&["ago", "earlier", "a", "previous", "year"]));
+        .any(|w| w.is_any(&["ago", "earlier", "a", "previous", "year", "period", "last"]));
+    // A quarter of another year ("the third quarter of 1984") is history, not the report.
+    let recent = |year: i32, q: u32| {
+        cx.anchor.quarter_index().is_none_or(|(y, dq)| {
+            let back = (y * 4 + dq as i32) - (year * 4 + q as i32);
+            (0..=4).contains(&back)
+        })
+    };
     if !derived
+        && cx.quarter.is_none()
         && let Some((year, q)) = value.split_once("-Q")
         && let (Ok(year), Ok(q)) = (year.parse::<i32>(), q.parse::<u32>())
+        && recent(year, q)
     {
         cx.quarter = Some((year, q));
     }

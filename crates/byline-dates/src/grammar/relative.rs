@@ -7,7 +7,7 @@ use chrono::Days;
 
 use super::durations::{quantity, unit_at};
 use super::{Context, Found};
-use crate::anchor::{Direction, format_day};
+use crate::anchor::Direction;
 use crate::lexicon::{Lex, PartOfDay, Reference, Unit};
 
 /// A part of the day right after word `i - 1`: "morning", "night".
@@ -91,6 +91,26 @@ pub(crate) fn relative_day(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             return Some(Found::date(i, i + 3, anchor.day(2)));
         }
     }
+    // "the next morning", "the previous night": a part of the narrative's neighbouring day.
+    if cx.is(i, "the")
+        && let Some(step) = match cx.word(i + 1).map(|w| w.lower()) {
+            Some("next" | "following") => Some(1i64),
+            Some("previous" | "preceding") => Some(-1),
+            _ => None,
+        }
+        && let Some(part) = part_of_day_at(cx, i + 2)
+    {
+        let day = cx
+            .reference_at(i)
+            .and_then(|r| r.checked_add_signed(chrono::TimeDelta::days(step)))
+            .map_or_else(|| "XXXX-XX-XX".to_string(), crate::anchor::day_value);
+        return Some(Found::new(
+            i,
+            i + 2,
+            TimexType::Time,
+            format!("{day}T{}", part.code()),
+        ));
+    }
     // Narrative days count from the last day the article moved to.
     let (offset, last): (i64, usize) = if cx.is(i, "the")
         && cx.is(i + 1, "day")
@@ -111,11 +131,30 @@ pub(crate) fn relative_day(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     } else {
         return None;
     };
-    // "the day before the vote" counts from the vote, which we cannot resolve.
+    // "the day before last Tuesday", "the day after Aug. 3": a day next to a named one.
     if offset != 0
-        && cx
-            .word(last + 1)
-            .is_some_and(|w| w.is_any(&["the", "a", "his", "her", "their", "its"]))
+        && cx.is_any(last, &["before", "after"])
+        && let Some(named) = [
+            weekday(cx, last + 1),
+            super::calendar::month_date(cx, last + 1),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|f| f.first == last + 1 && f.kind == TimexType::Date && f.value.len() == 10)
+        && let Ok(day) = chrono::NaiveDate::parse_from_str(&named.value, "%Y-%m-%d")
+        && let Some(shifted) = day.checked_add_signed(chrono::TimeDelta::days(offset))
+    {
+        return Some(Found::date(
+            i,
+            named.last,
+            crate::anchor::day_value(shifted),
+        ));
+    }
+    // "the day before the vote", "the day before police arrived": "before" and "after"
+    // with a complement count from an event, which we cannot resolve.
+    if offset != 0
+        && cx.is_any(last, &["before", "after"])
+        && cx.word(last + 1).is_some_and(|w| !w.kind_is_punct())
     {
         return None;
     }
@@ -128,13 +167,83 @@ pub(crate) fn relative_day(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
                 r.checked_sub_days(Days::new(offset.unsigned_abs()))
             }
         })
-        .map_or_else(|| "XXXX-XX-XX".to_string(), format_day);
+        .map_or_else(|| "XXXX-XX-XX".to_string(), crate::anchor::day_value);
     Some(Found::date(i, last, value))
+}
+
+/// A part of the day before its day, "mid-afternoon yesterday", "late Tuesday night"
+/// aside: "afternoon Friday"; and "mid-afternoon" alone, on the day in focus.
+pub(crate) fn part_then_day(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    let prefixed = cx.is_any(i, &["mid", "early", "late"]);
+    let j = if prefixed { i + 1 } else { i };
+    let part = part_of_day_at(cx, j)?;
+    let day = match cx.lex(j + 1) {
+        Some(Lex::RelativeDay(offset)) => Some(cx.anchor.day(i64::from(offset))),
+        // "afternoon Friday night" is no single time.
+        Some(Lex::Weekday { plural: false, .. }) => weekday_governed(cx, j + 1, i)
+            .filter(|f| f.kind == TimexType::Date)
+            .map(|f| f.value),
+        _ => None,
+    };
+    match day {
+        Some(day) => Some(Found::new(
+            i,
+            j + 1,
+            TimexType::Time,
+            format!("{day}T{}", part.code()),
+        )),
+        None if cx.is(i, "mid") => {
+            let day = cx.sentence_day.clone().unwrap_or_else(|| cx.anchor.day(0));
+            Some(Found::new(
+                i,
+                j,
+                TimexType::Time,
+                format!("{day}T{}", part.code()),
+            ))
+        }
+        None => None,
+    }
 }
 
 /// "Tuesday", "last Friday", "next Monday", "Tuesday morning", "Wednesday night".
 pub(crate) fn weekday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    weekday_governed(cx, i, i)
+}
+
+/// A weekday expression at `i` inside a longer one starting at `governed_from` ("until
+/// 9 a.m. Tuesday"): the tense is read around the whole expression.
+pub(crate) fn weekday_governed(
+    cx: &Context<'_, '_>,
+    i: usize,
+    governed_from: usize,
+) -> Option<Found> {
     let lower = cx.word(i)?.lower();
+    // "the previous Friday", "the following Monday": counted from the narrative's day.
+    if lower == "the"
+        && let Some(step) = match cx.word(i + 1).map(|w| w.lower()) {
+            Some("previous" | "preceding") => Some(-1i64),
+            Some("following" | "next") => Some(1),
+            _ => None,
+        }
+        && let Some(Lex::Weekday { day, plural: false }) = cx.lex(i + 2)
+        && cx.word(i + 2)?.starts_upper()
+    {
+        let value = cx.reference_at(i).map_or_else(
+            || format!("XXXX-WXX-{day}"),
+            |reference| {
+                let today = i64::from(chrono::Datelike::weekday(&reference).number_from_monday());
+                let gap = if step < 0 {
+                    -((today - i64::from(day) - 1).rem_euclid(7) + 1)
+                } else {
+                    (i64::from(day) - today - 1).rem_euclid(7) + 1
+                };
+                reference
+                    .checked_add_signed(chrono::TimeDelta::days(gap))
+                    .map_or_else(|| format!("XXXX-WXX-{day}"), crate::anchor::day_value)
+            },
+        );
+        return Some(Found::date(i, i + 2, value));
+    }
     let (explicit, strict, j) = match lower {
         "last" | "past" => (Some(Direction::Backward), true, i + 1),
         "next" | "coming" => (Some(Direction::Forward), true, i + 1),
@@ -152,12 +261,27 @@ pub(crate) fn weekday(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         return None;
     }
     let part = part_of_day_at(cx, j + 1);
-    let direction = explicit.unwrap_or_else(|| match cx.direction(i, j) {
+    let direction = explicit.unwrap_or_else(|| match cx.direction(governed_from.min(i), j) {
         Direction::Forward => Direction::Forward,
         _ => Direction::Backward,
     });
     let value = cx.anchor.weekday(day, direction, strict);
     Some(with_part(i, j, value, part))
+}
+
+/// "the week of March 6": the ISO week holding the day.
+pub(crate) fn week_of(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    if !(cx.is(i, "the") && cx.is(i + 1, "week") && cx.is(i + 2, "of")) {
+        return None;
+    }
+    let day = super::calendar::month_date(cx, i + 3)?;
+    let date = chrono::NaiveDate::parse_from_str(&day.value, "%Y-%m-%d").ok();
+    let value = match date {
+        Some(d) => crate::anchor::week_value(d),
+        None if day.value.len() == 10 => "XXXX-WXX".to_string(),
+        None => return None,
+    };
+    Some(Found::date(i, day.last, value))
 }
 
 /// Singular units that "this/last/next" turn into calendar periods.
@@ -199,6 +323,15 @@ pub(crate) fn this_last_next(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         ("last" | "previous", _) => (Some(-1), i + 1, false),
         ("next" | "coming", _) => (Some(1), i + 1, false),
         ("the", "past" | "last" | "next" | "coming") => (None, i + 2, true),
+        ("the", "following" | "previous" | "preceding")
+            if cx.is(i + 2, "month") && cx.reference_month.is_some() =>
+        {
+            let step = if second == "following" { 1 } else { -1 };
+            return Some(Found::date(i, i + 2, narrative_month(cx, step)));
+        }
+        ("that", "month") if cx.reference_month.is_some() => {
+            return Some(Found::date(i, i + 1, narrative_month(cx, 0)));
+        }
         ("the", "previous" | "preceding") => (Some(-1), i + 2, false),
         ("the", "following") if cx.is(i + 2, "year") && cx.reference_year.is_some() => {
             let value = cx
@@ -251,6 +384,16 @@ pub(crate) fn this_last_next(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         return None;
     }
     if span_duration {
+        // "the past decade": the stretch of years up to now; "the last decade" stays the
+        // calendar decade before the DCT's.
+        if second == "past" && matches!(unit, Unit::Decade | Unit::Century) {
+            let years = if unit == Unit::Decade {
+                "P10Y"
+            } else {
+                "P100Y"
+            };
+            return Some(Found::new(i, j, TimexType::Duration, years));
+        }
         // "the past year", "the next month": TimeBank reads them as the calendar period
         // before or after the DCT's.
         let offset = if matches!(second, "next" | "coming") {
@@ -298,6 +441,22 @@ pub(crate) fn this_last_next(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     Some(Found::date(i, j, value))
 }
 
+/// The month `step` months from the one the narrative is in.
+fn narrative_month(cx: &Context<'_, '_>, step: i32) -> String {
+    match cx.reference_month {
+        Some((year, month)) => {
+            let index = year * 12 + month as i32 - 1 + step;
+            let year = index.div_euclid(12);
+            if crate::anchor::year_ok(year) {
+                format!("{year:04}-{:02}", index.rem_euclid(12) + 1)
+            } else {
+                "XXXX-XX".to_string()
+            }
+        }
+        None => "XXXX-XX".to_string(),
+    }
+}
+
 /// The quarter financial news talks about when it says "the quarter": the last completed
 /// one, whose results are being reported.
 fn last_reported_quarter(cx: &Context<'_, '_>) -> String {
@@ -308,7 +467,12 @@ fn shifted_quarter(cx: &Context<'_, '_>, by: i32) -> String {
     match cx.quarter {
         Some((year, q)) => {
             let index = year * 4 + (q as i32 - 1) + by;
-            format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1)
+            let year = index.div_euclid(4);
+            if crate::anchor::year_ok(year) {
+                format!("{year:04}-Q{}", index.rem_euclid(4) + 1)
+            } else {
+                "XXXX-QX".to_string()
+            }
         }
         None => cx.anchor.quarter(i64::from(by)),
     }
@@ -380,7 +544,7 @@ pub(crate) fn ago(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             .reference_at(i)
             .and_then(|r| r.checked_add_signed(chrono::TimeDelta::try_days(n)?))
         {
-            Some(day) => format_day(day),
+            Some(day) => crate::anchor::day_value(day),
             None => a.day(n),
         },
         Unit::Day => a.day(n),
@@ -402,6 +566,36 @@ pub(crate) fn ago(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         found.kind = TimexType::Time;
     }
     Some(found)
+}
+
+/// "the corresponding period last year", "the comparable quarter a year ago", "last
+/// year's quarter": the quarter in focus, a year back.
+pub(crate) fn comparable_period(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
+    if cx.is(i, "last") && cx.is(i + 1, "year") && cx.is_any(i + 2, &["'s", "’s"]) {
+        return cx
+            .is_any(i + 3, &["quarter", "period"])
+            .then(|| Found::date(i, i + 3, shifted_quarter_or_last(cx, -4)));
+    }
+    if !cx.is(i, "the")
+        || !cx.is_any(
+            i + 1,
+            &["corresponding", "comparable", "same", "equivalent"],
+        )
+        || !cx.is_any(i + 2, &["quarter", "period"])
+    {
+        return None;
+    }
+    let last = if cx.is(i + 3, "last") && cx.is(i + 4, "year") {
+        i + 4
+    } else if cx.is(i + 3, "a")
+        && cx.is(i + 4, "year")
+        && cx.is_any(i + 5, &["ago", "earlier", "before"])
+    {
+        i + 5
+    } else {
+        return None;
+    };
+    Some(Found::date(i, last, shifted_quarter_or_last(cx, -4)))
 }
 
 /// The quarter in focus (or else the last completed one, which is being reported on),
@@ -528,6 +722,68 @@ mod tests {
     }
 
     #[test]
+    fn narrative_weekdays_and_weeks() {
+        assert_eq!(
+            tag("On Aug. 5 the index fell 3% from the previous Friday."),
+            [
+                ("Aug. 5", "DATE", "2021-08-05", None),
+                ("the previous Friday", "DATE", "2021-07-30", None)
+            ]
+        );
+        assert_eq!(
+            tag("Talks are set for the week of Aug. 16."),
+            [("the week of Aug. 16", "DATE", "2021-W33", None)]
+        );
+        assert_eq!(
+            tag("He was shot last Oct. 23 at home."),
+            [("last Oct. 23", "DATE", "2020-10-23", None)]
+        );
+    }
+
+    #[test]
+    fn parts_of_day_before_the_day() {
+        assert_eq!(
+            tag("Shares rose at mid-afternoon yesterday."),
+            [("mid-afternoon yesterday", "TIME", "2021-08-02TAF", None)]
+        );
+        assert_eq!(
+            tag("By mid afternoon, the police had left."),
+            [("mid afternoon", "TIME", "2021-08-03TAF", None)]
+        );
+    }
+
+    #[test]
+    fn event_anchored_days_are_left_alone() {
+        assert!(tag("He was seen the day before police issued a warrant.").is_empty());
+        assert_eq!(
+            tag("He went there the day before last Tuesday's hearing."),
+            [("the day before last Tuesday", "DATE", "2021-07-26", None)]
+        );
+        assert_eq!(
+            tag("He had arrived the day before."),
+            [("the day before", "DATE", "2021-08-02", None)]
+        );
+        assert_eq!(
+            tag("He left on Aug. 1 and returned the next morning."),
+            [
+                ("Aug. 1", "DATE", "2021-08-01", None),
+                ("the next morning", "TIME", "2021-08-02TMO", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn narrative_months() {
+        assert_eq!(
+            tag("In March 2019 the firm was sold. The following month, its chief quit."),
+            [
+                ("March 2019", "DATE", "2019-03", None),
+                ("The following month", "DATE", "2019-04", None)
+            ]
+        );
+    }
+
+    #[test]
     fn periods_and_offsets() {
         assert_eq!(tag("Last week"), [("Last week", "DATE", "2021-W30", None)]);
         assert_eq!(tag("this week"), [("this week", "DATE", "2021-W31", None)]);
@@ -543,6 +799,10 @@ mod tests {
         assert_eq!(
             tag("the past year"),
             [("the past year", "DATE", "2020", None)]
+        );
+        assert_eq!(
+            tag("over the past decade"),
+            [("the past decade", "DURATION", "P10Y", None)]
         );
     }
 

@@ -7,6 +7,25 @@ use super::durations::{format_duration, quantity};
 use super::{Context, Found};
 use crate::lexicon::{Lex, Unit};
 
+/// Does the "a" at `i` make a rate of the amount just before it: "$2 million a year",
+/// "700 seats a week", "24 hours a day"? A preposition in between makes it a stretch of
+/// time instead: "the smallest gain in a year".
+pub(crate) fn is_rate(cx: &Context<'_, '_>, i: usize) -> bool {
+    (1..=3).take_while(|&k| k <= i).any(|k| {
+        let Some(w) = cx.word(i - k) else {
+            return false;
+        };
+        w.numeric.is_some()
+            || matches!(w.lex, Some(Lex::Numeral(_)))
+            || w.is_any(&["million", "billion", "percent", "%"])
+    }) && !cx.is_any(
+        i - 1,
+        &[
+            "in", "for", "within", "after", "over", "about", "than", "from", "to", "by",
+        ],
+    )
+}
+
 fn set(first: usize, last: usize, value: impl Into<String>) -> Found {
     Found::new(first, last, TimexType::Set, value)
 }
@@ -40,7 +59,7 @@ pub(crate) fn set_expression(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     let frequency_word = word.is_any(&["every", "each", "per"]);
     let a_after_times = word.is_any(&["a", "an"])
         && i > 0
-        && cx.is_any(i - 1, &["times", "twice", "once", "thrice"]);
+        && (cx.is_any(i - 1, &["times", "twice", "once", "thrice"]) || is_rate(cx, i));
     if !frequency_word && !a_after_times {
         return None;
     }
@@ -87,6 +106,14 @@ mod tests {
         assert_eq!(
             tag("It is paid annually."),
             [("annually", "SET", "P1Y", None)]
+        );
+        assert_eq!(
+            tag("It pays about $2 million a year in interest."),
+            [("a year", "SET", "P1Y", None)]
+        );
+        assert_eq!(
+            tag("the smallest gain in a year"),
+            [("a year", "DURATION", "P1Y", None)]
         );
         assert_eq!(
             tag("They meet twice a year."),

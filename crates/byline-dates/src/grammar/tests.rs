@@ -83,3 +83,12 @@ fn quoted_speech_counts_from_the_publication_date() {
     let values: Vec<String> = tag_2021_08_03(text).into_iter().map(|r| r.value).collect();
     assert_eq!(values, ["2021-08-20", "2021-08-21", "2021-08-04"]);
 }
+
+#[test]
+fn titles_are_not_timexes() {
+    assert!(tag_2021_08_03("She spoke on the show \"This Week\" on ABC.").is_empty());
+    assert_eq!(
+        tag_2021_08_03("This week the talks resume."),
+        [("This week", "DATE", "2021-W31", None)]
+    );
+}
