@@ -33,7 +33,10 @@ fn annotate_samples() -> Vec<Value> {
 fn char_slice(text: &str, span: &Value) -> String {
     let start = span["start"].as_u64().unwrap_or(u64::MAX) as usize;
     let end = span["end"].as_u64().unwrap_or(0) as usize;
-    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 #[test]
@@ -62,7 +65,10 @@ fn every_span_matches_its_text_in_code_points() {
         let text = article["text"].as_str().unwrap_or_default();
         for layer in ["entities", "timexes", "quotes"] {
             for span in article[layer].as_array().into_iter().flatten() {
-                assert_eq!(char_slice(text, span), span["text"].as_str().unwrap_or("<none>"));
+                assert_eq!(
+                    char_slice(text, span),
+                    span["text"].as_str().unwrap_or("<none>")
+                );
                 spans += 1;
                 for part in ["speaker", "cue"] {
                     if span[part].is_object() {
