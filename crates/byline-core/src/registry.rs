@@ -76,6 +76,12 @@ pub struct BuildContext {
     pub id: String,
     /// The pipeline's `data_dir`, for components that keep state.
     pub data_dir: PathBuf,
+    /// The stage's per-article `timeout`, which the runtime owns and enforces. A stage that
+    /// talks to something slow (a child process, a server) may use it for its own waits.
+    pub timeout: Option<std::time::Duration>,
+    /// The pipeline is only being checked (`byline validate`): build the component and
+    /// check its config, but start nothing (no child process, no connection, no file).
+    pub validate_only: bool,
 }
 
 /// Why a component could not be built.

@@ -95,6 +95,7 @@ pub struct SourceOutput {
     pending: Vec<Event>,
     pending_bytes: usize,
     next_seq: u64,
+    tracked: bool,
 }
 
 impl SourceOutput {
@@ -113,7 +114,16 @@ impl SourceOutput {
             pending: Vec::with_capacity(limits.max_events),
             pending_bytes: 0,
             next_seq: 0,
+            tracked: true,
         }
+    }
+
+    /// Hands out untracked handles: nobody hears the outcomes, and nothing can be
+    /// checkpointed. Only for measuring what acknowledgements cost (`byline bench
+    /// --no-acks`).
+    pub fn without_acknowledgements(mut self) -> SourceOutput {
+        self.tracked = false;
+        self
     }
 
     /// The source's id in the pipeline.
@@ -213,7 +223,11 @@ impl SourceOutput {
     }
 
     fn next_ack(&mut self) -> Ack {
-        let ack = Ack::new(self.next_seq, self.listener.clone());
+        let ack = if self.tracked {
+            Ack::new(self.next_seq, self.listener.clone())
+        } else {
+            Ack::untracked()
+        };
         self.next_seq += 1;
         ack
     }

@@ -135,16 +135,28 @@ impl ExecStage {
             config: config.config,
             startup_timeout: config.startup_timeout.0,
         };
-        let first = ChildProcess::start(&spec).map_err(|e| invalid(e.to_string()))?;
-        tracing::info!(stage = %spec.stage, name = first.name(), pid = first.pid(), "exec stage ready");
+        let idle = if context.validate_only {
+            // `byline validate` starts nothing: only check that the program can be found.
+            if !program_exists(&spec.command[0], spec.cwd.as_deref()) {
+                return Err(invalid(format!(
+                    "cannot find the program `{}` (not a file, and not on PATH)",
+                    spec.command[0]
+                )));
+            }
+            Vec::new()
+        } else {
+            let first = ChildProcess::start(&spec).map_err(|e| invalid(e.to_string()))?;
+            tracing::info!(stage = %spec.stage, name = first.name(), pid = first.pid(), "exec stage ready");
+            vec![first]
+        };
         Ok(ExecStage {
             spec,
-            timeout: config.timeout.0,
+            timeout: context.timeout.unwrap_or(config.timeout.0),
             max_in_flight: config.max_in_flight,
             restart_backoff: config.restart_backoff.0,
             provides: config.provides.into_iter().map(layer).collect(),
             requires: config.requires.into_iter().map(layer).collect(),
-            idle: Mutex::new(vec![first]),
+            idle: Mutex::new(idle),
         })
     }
 
@@ -157,6 +169,21 @@ impl ExecStage {
             idle.push(child);
         }
     }
+}
+
+/// `true` when `program` names a file (relative to `cwd` when it has a slash) or a file on
+/// `PATH`, as the OS would look it up to start it.
+fn program_exists(program: &str, cwd: Option<&std::path::Path>) -> bool {
+    let path = std::path::Path::new(program);
+    if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
+        let full = match cwd {
+            Some(cwd) if path.is_relative() => cwd.join(path),
+            _ => path.to_path_buf(),
+        };
+        return full.is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 /// Layer names come from the config at run time, but [`Layer`] holds `&'static str`: the
@@ -543,6 +570,28 @@ mod tests {
             .unwrap_or_else(|| panic!("accepted a bare number"));
         assert!(err.message.contains("no unit"), "{}", err.message);
         assert_eq!(err.span.map(|s| &source[s]), Some("\"5\""));
+    }
+
+    #[test]
+    fn validation_starts_no_child_but_still_finds_a_missing_program() {
+        let context = BuildContext {
+            id: "py".into(),
+            validate_only: true,
+            timeout: Some(Duration::from_millis(250)),
+            ..BuildContext::default()
+        };
+        // `sh` would wait for a handshake it never answers, so building succeeds only if
+        // nothing was started.
+        let config = parse("command = [\"sh\"]").unwrap_or_else(|e| panic!("{e}"));
+        let stage = ExecStage::build(config, &context).unwrap_or_else(|e| panic!("{e}"));
+        assert!(stage.check_out().is_none());
+        assert_eq!(stage.timeout, Duration::from_millis(250));
+        let config =
+            parse("command = [\"no-such-program-byline\"]").unwrap_or_else(|e| panic!("{e}"));
+        let err = ExecStage::build(config, &context)
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("cannot find the program")));
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! The `file` source: reads the files its glob patterns match, once each, in order.
+//! The `file` source: reads the files its glob patterns match, in order, resuming each
+//! from its checkpoint; with `follow = true` it keeps watching them for appended lines and
+//! new files, as a tailer does.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use byline_core::{
@@ -13,9 +16,14 @@ use byline_core::{
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::checkpoint::{self, Checkpoints};
 use crate::format::InputFormat;
+use crate::jsonl::ReadOptions;
 use crate::record::{self, RecordError};
 use crate::{jsonl, txt};
+
+/// How often a followed source looks for new lines and files.
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// Reads articles from files.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,19 +38,45 @@ pub struct FileSourceConfig {
     /// one article per file. `"jsonl"` or `"txt"` force one format for every file.
     #[serde(default)]
     pub format: InputFormat,
+    /// Keep watching the files after reading them: lines appended later and new files
+    /// matching the patterns are read as they come, until the pipeline is stopped. A last
+    /// line without its newline waits for it.
+    #[serde(default)]
+    pub follow: bool,
+    /// Remember in `data_dir/checkpoints/<id>.json` how far each file has been read and
+    /// delivered, and resume from there (on by default; `byline run --from-start`
+    /// forgets it). Files are known by their first bytes, so a renamed file keeps its
+    /// place.
+    #[serde(default = "yes")]
+    pub checkpoint: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub fn register(registry: &mut Registry) {
     registry.register_source(
         "file",
         "read articles from files matched by glob patterns (JSON Lines, or one txt article per file)",
-        |config: FileSourceConfig, _| Ok(Box::new(FileSource::from_config(config)?) as Box<dyn Source>),
+        |config: FileSourceConfig, context| {
+            let checkpoints = config
+                .checkpoint
+                .then(|| checkpoint::checkpoint_path(&context.data_dir, &context.id));
+            let follow = config.follow;
+            let source = FileSource::from_config(config)?
+                .following(follow)
+                .with_checkpoints(checkpoints);
+            Ok(Box::new(source) as Box<dyn Source>)
+        },
     );
 }
 
 pub struct FileSource {
     patterns: Vec<String>,
     format: InputFormat,
+    follow: bool,
+    checkpoints: Option<PathBuf>,
 }
 
 impl FileSource {
@@ -71,8 +105,26 @@ impl FileSource {
         ))
     }
 
+    /// Reads `patterns` once, from the start, keeping no checkpoints.
     pub fn new(patterns: Vec<String>, format: InputFormat) -> FileSource {
-        FileSource { patterns, format }
+        FileSource {
+            patterns,
+            format,
+            follow: false,
+            checkpoints: None,
+        }
+    }
+
+    /// Keeps watching the files for more (see [`FileSourceConfig::follow`]).
+    pub fn following(mut self, follow: bool) -> FileSource {
+        self.follow = follow;
+        self
+    }
+
+    /// Resumes from, and saves progress to, the checkpoint file at `path`.
+    pub fn with_checkpoints(mut self, path: Option<PathBuf>) -> FileSource {
+        self.checkpoints = path;
+        self
     }
 
     /// The files to read, in order, each once.
@@ -115,13 +167,35 @@ impl FileSource {
     }
 
     fn read_all(&self, output: &mut SourceOutput) -> Result<(), Closed> {
-        for path in self.expand() {
-            if output.is_stopping() {
-                break;
+        let checkpoints = Checkpoints::load(self.checkpoints.clone());
+        output.listen(checkpoints.clone());
+        let mut reader = Reader {
+            format: self.format,
+            follow: self.follow,
+            checkpoints: &checkpoints,
+            reached: HashMap::new(),
+            reported: HashSet::new(),
+        };
+        loop {
+            for path in self.expand() {
+                if output.is_stopping() {
+                    return Ok(());
+                }
+                reader.read_new(&path, output)?;
             }
-            read_file(&path, self.format, output)?;
+            if !self.follow {
+                return Ok(());
+            }
+            output.flush_blocking()?;
+            let mut waited = Duration::ZERO;
+            while waited < POLL_INTERVAL {
+                if output.is_stopping() {
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                waited += Duration::from_millis(20);
+            }
         }
-        Ok(())
     }
 }
 
@@ -135,15 +209,112 @@ impl Source for FileSource {
     }
 }
 
-/// Reads one file, emitting an article or a dead letter for each record in it.
-pub fn read_file(
-    path: &Path,
+/// One run's reading state: how far each file has been read (ahead of what is committed).
+struct Reader<'a> {
     format: InputFormat,
-    output: &mut SourceOutput,
-) -> Result<(), Closed> {
-    let label: Arc<str> = Arc::from(path.display().to_string());
-    tracing::debug!(source = %output.id(), file = %label, "reading");
-    let unreadable = |output: &mut SourceOutput, e: std::io::Error| {
+    follow: bool,
+    checkpoints: &'a Checkpoints,
+    /// File index (in the checkpoints) → (offset, line) read so far in this run.
+    reached: HashMap<usize, (u64, u64)>,
+    /// Unreadable paths already reported, so that following does not repeat them.
+    reported: HashSet<PathBuf>,
+}
+
+impl Reader<'_> {
+    /// Reads what `path` has beyond what was read (or committed) before.
+    fn read_new(&mut self, path: &Path, output: &mut SourceOutput) -> Result<(), Closed> {
+        let label: Arc<str> = Arc::from(path.display().to_string());
+        let head = match checkpoint::head_of(path) {
+            Ok(head) => head,
+            Err(e) => return self.unreadable(path, &label, output, e),
+        };
+        if head.is_empty() {
+            return Ok(());
+        }
+        let (index, committed, committed_line) = self.checkpoints.file(path, &head);
+        let (mut offset, mut line) = *self
+            .reached
+            .entry(index)
+            .or_insert((committed, committed_line));
+        let length = match std::fs::metadata(path) {
+            Ok(metadata) => metadata.len(),
+            Err(e) => return self.unreadable(path, &label, output, e),
+        };
+        if length == offset {
+            return Ok(());
+        }
+        if length < offset {
+            tracing::warn!(file = %label, "the file is shorter than the part already read; reading it again from the start");
+            (offset, line) = (0, 0);
+        }
+        if offset > 0
+            && !matches!(
+                self.format.resolve(path, &head),
+                InputFormat::Jsonl | InputFormat::Auto
+            )
+        {
+            // A txt file is one article, read when first seen.
+            return Ok(());
+        }
+        tracing::debug!(source = %output.id(), file = %label, offset, "reading");
+        let mut file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) => return self.unreadable(path, &label, output, e),
+        };
+        if let Err(e) = file.seek(SeekFrom::Start(offset)) {
+            return self.unreadable(path, &label, output, e);
+        }
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let checkpoints = self.checkpoints;
+        let reached = match self.format.resolve(path, &head) {
+            InputFormat::Jsonl | InputFormat::Auto => {
+                let options = ReadOptions {
+                    flush_when_idle: false,
+                    start_offset: offset,
+                    start_line: line,
+                    complete_lines_only: self.follow,
+                };
+                jsonl::read_from(
+                    &mut reader,
+                    Some(label),
+                    output,
+                    options,
+                    &mut |seq, end, line| checkpoints.record(seq, index, end, line),
+                )?
+            }
+            InputFormat::Txt => {
+                let mut content = Vec::new();
+                if let Err(e) = reader.read_to_end(&mut content) {
+                    return self.unreadable(path, &label, output, e);
+                }
+                let stem = path.file_stem().map(|s| s.to_string_lossy());
+                let position = Position::in_file(output.id().clone(), label, 1, 0);
+                let end = content.len() as u64;
+                checkpoints.record(output.next_seq(), index, end, 1);
+                record::emit_blocking(
+                    output,
+                    txt::decode(stem.as_deref(), &content),
+                    position,
+                    || String::from_utf8_lossy(&content).into_owned(),
+                )?;
+                (end, 1)
+            }
+        };
+        self.reached.insert(index, reached);
+        Ok(())
+    }
+
+    /// A file that cannot be read is a dead letter (once), not the end of the run.
+    fn unreadable(
+        &mut self,
+        path: &Path,
+        label: &Arc<str>,
+        output: &mut SourceOutput,
+        e: std::io::Error,
+    ) -> Result<(), Closed> {
+        if !self.reported.insert(path.to_path_buf()) {
+            return Ok(());
+        }
         let position = Position {
             source: output.id().clone(),
             file: Some(label.clone()),
@@ -152,34 +323,6 @@ pub fn read_file(
         };
         let error = RecordError::new(format!("cannot read the file: {e}"));
         record::emit_blocking(output, Err(error), position, String::new)
-    };
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) => return unreadable(output, e),
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let first_bytes = match reader.fill_buf() {
-        Ok(bytes) => bytes,
-        Err(e) => return unreadable(output, e),
-    };
-    match format.resolve(path, first_bytes) {
-        InputFormat::Jsonl | InputFormat::Auto => {
-            jsonl::read(&mut reader, Some(label), output, false)
-        }
-        InputFormat::Txt => {
-            let mut content = Vec::new();
-            if let Err(e) = reader.read_to_end(&mut content) {
-                return unreadable(output, e);
-            }
-            let stem = path.file_stem().map(|s| s.to_string_lossy());
-            let position = Position::in_file(output.id().clone(), label, 1, 0);
-            record::emit_blocking(
-                output,
-                txt::decode(stem.as_deref(), &content),
-                position,
-                || String::from_utf8_lossy(&content).into_owned(),
-            )
-        }
     }
 }
 

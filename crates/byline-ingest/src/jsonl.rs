@@ -206,14 +206,43 @@ pub fn read(
     output: &mut SourceOutput,
     flush_when_idle: bool,
 ) -> Result<(), Closed> {
+    let options = ReadOptions {
+        flush_when_idle,
+        ..ReadOptions::default()
+    };
+    read_from(reader, file, output, options, &mut |_, _, _| {}).map(|_| ())
+}
+
+/// Where and how [`read_from`] reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Send what was read before waiting for more input.
+    pub flush_when_idle: bool,
+    /// The byte offset the reader is at, and the number of the line before it.
+    pub start_offset: u64,
+    pub start_line: u64,
+    /// Leave a last line without its newline unread: a writer may be half-way through it
+    /// (a followed file).
+    pub complete_lines_only: bool,
+}
+
+/// [`read`] from a position, telling `on_record(seq, end_offset, line)` where each record
+/// ends before it is emitted (for checkpoints). Returns the offset and line number reached.
+pub fn read_from(
+    reader: &mut BufReader<impl Read>,
+    file: Option<Arc<str>>,
+    output: &mut SourceOutput,
+    options: ReadOptions,
+    on_record: &mut dyn FnMut(u64, u64, u64),
+) -> Result<(u64, u64), Closed> {
     let mut line = Vec::with_capacity(16 * 1024);
-    let mut number: u64 = 0;
-    let mut offset: u64 = 0;
+    let mut number: u64 = options.start_line;
+    let mut offset: u64 = options.start_offset;
     loop {
         if output.is_stopping() {
-            return Ok(());
+            return Ok((offset, number));
         }
-        if flush_when_idle && reader.buffer().is_empty() {
+        if options.flush_when_idle && reader.buffer().is_empty() {
             // The next read may wait for input: send on what has been read so far.
             output.flush_blocking()?;
         }
@@ -224,14 +253,18 @@ pub fn read(
             Err(e) => {
                 let position = position_of(output, &file, number + 1, offset);
                 let error = RecordError::new(format!("cannot read further: {e}"));
-                return record::emit_blocking(output, Err(error), position, String::new);
+                record::emit_blocking(output, Err(error), position, String::new)?;
+                return Ok((offset, number));
             }
         };
+        if options.complete_lines_only && line.last() != Some(&b'\n') {
+            break;
+        }
         number += 1;
         let start = offset;
         offset += read as u64;
         let mut content = line.as_slice();
-        if number == 1 {
+        if start == 0 {
             content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
         }
         content = content.strip_suffix(b"\n").unwrap_or(content);
@@ -240,11 +273,12 @@ pub fn read(
             continue;
         }
         let position = position_of(output, &file, number, start);
+        on_record(output.next_seq(), offset, number);
         record::emit_blocking(output, decode_line(content), position, || {
             String::from_utf8_lossy(content).into_owned()
         })?;
     }
-    Ok(())
+    Ok((offset, number))
 }
 
 fn position_of(output: &SourceOutput, file: &Option<Arc<str>>, line: u64, offset: u64) -> Position {

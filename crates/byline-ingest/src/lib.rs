@@ -5,6 +5,7 @@
 //! [`txt`]. A record that cannot become an article never stops a run and never vanishes: it
 //! is logged with its `file:line` and reason, and emitted as a dead letter ([`record`]).
 
+pub mod checkpoint;
 pub mod file;
 pub mod format;
 pub mod jsonl;

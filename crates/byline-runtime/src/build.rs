@@ -16,12 +16,14 @@ use crate::interpolate::interpolate;
 use crate::pipeline::{Pipeline, SinkNode, SourceNode, StageNode};
 
 /// Reads, builds and checks a pipeline from the text of its config file. `path` names the
-/// file in messages; `env` looks up `${VAR}`s.
+/// file in messages; `env` looks up `${VAR}`s. With `validate_only`, factories are told
+/// to check their config but start nothing.
 pub fn build(
     text: &str,
     path: &Path,
     registry: &Registry,
     env: &dyn Fn(&str) -> Option<String>,
+    validate_only: bool,
 ) -> Result<Pipeline, ConfigErrors> {
     let interpolated = interpolate(text, env).map_err(|errors| {
         let diagnostics = errors
@@ -42,6 +44,8 @@ pub fn build(
         let context = BuildContext {
             id: spec.id.clone(),
             data_dir: parsed.data_dir.clone(),
+            timeout: spec.timeout,
+            validate_only,
         };
         if let Some(type_name) = &spec.type_name {
             let raw = RawConfig::new(component.table);

@@ -14,6 +14,7 @@
 //! Every problem with a file is collected into one [`ConfigErrors`], rendered with
 //! `file:line:column`, the component and the field.
 
+pub mod api;
 pub mod build;
 pub mod config;
 pub mod diagnostics;
@@ -26,6 +27,7 @@ pub mod sink_task;
 pub mod source_task;
 pub mod stage_task;
 pub mod summary;
+pub mod watchdog;
 
 pub use config::DEFAULT_DATA_DIR;
 pub use diagnostics::{ConfigErrors, Diagnostic, Location};

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use byline_core::{Registry, Sink, Source, Stage};
 use tokio::sync::mpsc;
 
+use crate::api::{self, Kind, MetricsRegistry};
 use crate::build::build;
 use crate::config::{ApiConfig, InputRef};
 use crate::diagnostics::ConfigErrors;
@@ -63,6 +64,7 @@ pub enum LoadError {
 pub struct Pipeline {
     data_dir: PathBuf,
     api: Option<ApiConfig>,
+    acknowledgements: bool,
     pub(crate) sources: Vec<SourceNode>,
     pub(crate) stages: Vec<StageNode>,
     pub(crate) sinks: Vec<SinkNode>,
@@ -73,6 +75,7 @@ impl Pipeline {
         Pipeline {
             data_dir,
             api,
+            acknowledgements: true,
             sources: Vec::new(),
             stages: Vec::new(),
             sinks: Vec::new(),
@@ -95,7 +98,29 @@ impl Pipeline {
         path: &Path,
         registry: &Registry,
     ) -> Result<Pipeline, ConfigErrors> {
-        build(text, path, registry, &|name| std::env::var(name).ok())
+        build(
+            text,
+            path,
+            registry,
+            &|name| std::env::var(name).ok(),
+            false,
+        )
+    }
+
+    /// [`load`](Pipeline::load) for `byline validate`: every component is built from its
+    /// table and checked, but none starts anything (an exec stage spawns no child).
+    pub fn load_for_validation(path: &Path, registry: &Registry) -> Result<Pipeline, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        Ok(build(
+            &text,
+            path,
+            registry,
+            &|name| std::env::var(name).ok(),
+            true,
+        )?)
     }
 
     /// [`from_toml`](Pipeline::from_toml) with `${VAR}`s looked up by `env`.
@@ -105,7 +130,14 @@ impl Pipeline {
         registry: &Registry,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Pipeline, ConfigErrors> {
-        build(text, path, registry, env)
+        build(text, path, registry, env, false)
+    }
+
+    /// Runs without acknowledgements: sources hear nothing and commit nothing. Only for
+    /// measuring what acknowledgements cost (`byline bench --no-acks`).
+    pub fn without_acknowledgements(mut self) -> Pipeline {
+        self.acknowledgements = false;
+        self
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -132,9 +164,6 @@ impl Pipeline {
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> RunSummary {
         let started = Instant::now();
         let shutdown = Shutdown::new();
-        if self.api.is_some() {
-            tracing::warn!("[api] is accepted but not served yet");
-        }
         let stop_watch = tokio::spawn({
             let shutdown = shutdown.clone();
             async move {
@@ -195,6 +224,7 @@ impl Pipeline {
                 router,
                 acks,
                 shutdown.clone(),
+                self.acknowledgements,
             )));
         }
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
@@ -206,12 +236,10 @@ impl Pipeline {
             let Some(input) = receivers.remove(&node.id) else {
                 continue;
             };
-            if node.timeout.is_some() {
-                tracing::warn!(stage = %node.id, "`timeout` is accepted but not enforced yet");
-            }
             let settings = StageSettings {
                 concurrency: node.concurrency.unwrap_or(cores),
                 ordered: node.ordered,
+                timeout: node.timeout,
             };
             stage_reports.push((node.id.clone(), metrics.clone()));
             stage_tasks.push(tokio::spawn(stage_task::run(
@@ -227,7 +255,11 @@ impl Pipeline {
             };
             sink_reports.push((node.id.clone(), metrics.clone()));
             sink_tasks.push(tokio::spawn(sink_task::run(
-                node.id, node.sink, input, metrics,
+                node.id,
+                node.sink,
+                input,
+                metrics,
+                shutdown.clone(),
             )));
         }
         let dead_letter_file = byline_sinks::dead_letter::dead_letter_path(&self.data_dir);
@@ -237,12 +269,48 @@ impl Pipeline {
             Box::new(byline_sinks::dead_letter::dead_letter_sink(&self.data_dir)),
             dead_letter_receiver,
             dead_letter_metrics.clone(),
+            shutdown.clone(),
         ));
         // Only the routers hold senders now, so each channel closes when its producers end.
         drop(senders);
         drop(dead_letter_sender);
 
         let mut failures = Vec::new();
+        let mut api_task = None;
+        if let Some(api) = &self.api {
+            let metrics = MetricsRegistry {
+                components: source_reports
+                    .iter()
+                    .map(|(id, m, _)| (Kind::Source, id.clone(), m.clone()))
+                    .chain(
+                        stage_reports
+                            .iter()
+                            .map(|(id, m)| (Kind::Stage, id.clone(), m.clone())),
+                    )
+                    .chain(
+                        sink_reports
+                            .iter()
+                            .map(|(id, m)| (Kind::Sink, id.clone(), m.clone())),
+                    )
+                    .chain(std::iter::once((
+                        Kind::Sink,
+                        Arc::from(DEAD_LETTER_WRITER),
+                        dead_letter_metrics.clone(),
+                    )))
+                    .collect(),
+                acks: source_reports
+                    .iter()
+                    .map(|(id, _, acks)| (id.clone(), acks.clone()))
+                    .collect(),
+            };
+            match api::serve(&api.address, metrics, shutdown.clone()).await {
+                Ok(task) => api_task = Some(task),
+                Err(e) => {
+                    tracing::error!("cannot serve [api] on {}: {e}", api.address);
+                    failures.push(format!("[api] cannot listen on {}: {e}", api.address));
+                }
+            }
+        }
         for (task, (id, _, _)) in source_tasks.into_iter().zip(&source_reports) {
             match task.await {
                 Ok(Ok(())) => {}
@@ -271,6 +339,9 @@ impl Pipeline {
             Err(e) => failures.push(format!("the dead-letter writer crashed: {e}")),
         }
         stop_watch.abort();
+        if let Some(task) = api_task {
+            task.abort();
+        }
 
         let load = ComponentMetrics::get;
         let sink_report = |id: &Arc<str>, m: &ComponentMetrics| SinkReport {

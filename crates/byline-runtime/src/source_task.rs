@@ -80,12 +80,16 @@ pub async fn run(
     router: Router,
     acks: Arc<AckTally>,
     shutdown: Shutdown,
+    acknowledgements: bool,
 ) -> Result<(), SourceError> {
     let link = Arc::new(SourceLink {
         router: RwLock::new(Some(router)),
         shutdown: shutdown.clone(),
     });
-    let output = SourceOutput::new(id.clone(), link.clone(), acks, BatchLimits::default());
+    let mut output = SourceOutput::new(id.clone(), link.clone(), acks, BatchLimits::default());
+    if !acknowledgements {
+        output = output.without_acknowledgements();
+    }
     let mut running = source.run(output);
     let result = tokio::select! {
         result = &mut running => result,

@@ -19,11 +19,15 @@ use tokio::task::JoinSet;
 
 use crate::router::{Batch, Router};
 use crate::summary::ComponentMetrics;
+use crate::watchdog::Watchdog;
 
 /// How a stage runs.
 pub struct StageSettings {
     pub concurrency: usize,
     pub ordered: bool,
+    /// The per-article deadline; with one, articles go through [`Stage::process`] one at
+    /// a time on watched threads ([`Watchdog`]) instead of [`Stage::process_batch`].
+    pub timeout: Option<std::time::Duration>,
 }
 
 pub async fn run(
@@ -39,6 +43,9 @@ pub async fn run(
     let mut ready: BTreeMap<u64, Batch> = BTreeMap::new();
     let (mut next_ticket, mut next_out) = (0u64, 0u64);
     let mut input_open = true;
+    let watchdog = settings
+        .timeout
+        .map(|timeout| Arc::new(Watchdog::new(id.clone(), stage.clone(), timeout)));
     loop {
         let in_flight = if settings.ordered {
             (next_ticket - next_out) as usize
@@ -80,7 +87,10 @@ pub async fn run(
                     let ticket = next_ticket;
                     next_ticket += 1;
                     let (stage, id, metrics) = (stage.clone(), id.clone(), metrics.clone());
-                    let handle = workers.spawn_blocking(move || (ticket, process(&*stage, &id, batch, &metrics)));
+                    let watchdog = watchdog.clone();
+                    let handle = workers.spawn_blocking(move || {
+                        (ticket, process(&*stage, &id, batch, &metrics, watchdog.as_deref()))
+                    });
                     tickets.insert(handle.id(), ticket);
                 }
                 None => input_open = false,
@@ -134,7 +144,7 @@ impl Snapshot {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -143,8 +153,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs one batch through the stage on a worker thread. Failed articles become dead
-/// letters in place; filtered ones are acknowledged and left out.
-pub fn process(stage: &dyn Stage, id: &str, batch: Batch, metrics: &ComponentMetrics) -> Batch {
+/// letters in place; filtered ones are acknowledged and left out. With a `watchdog`, each
+/// article runs under the stage's timeout.
+pub fn process(
+    stage: &dyn Stage,
+    id: &str,
+    batch: Batch,
+    metrics: &ComponentMetrics,
+    watchdog: Option<&Watchdog>,
+) -> Batch {
     let mut articles = Vec::with_capacity(batch.len());
     let mut tags: Vec<(Position, Ack)> = Vec::with_capacity(batch.len());
     let mut passing_through = Vec::new();
@@ -157,8 +174,56 @@ pub fn process(stage: &dyn Stage, id: &str, batch: Batch, metrics: &ComponentMet
             Payload::DeadLetter(_) => passing_through.push(event),
         }
     }
+    let started = std::time::Instant::now();
+    let results = match watchdog {
+        Some(watchdog) => {
+            let (processed, results) = articles
+                .into_iter()
+                .map(|article| watchdog.process(article))
+                .unzip();
+            articles = processed;
+            results
+        }
+        None => process_batch_isolated(stage, id, &mut articles),
+    };
+    if !articles.is_empty() {
+        let per_article = started.elapsed().as_secs_f64() / articles.len() as f64;
+        metrics
+            .processing
+            .observe(per_article, articles.len() as u64);
+    }
+    let mut out = Vec::with_capacity(articles.len() + passing_through.len());
+    for ((article, (position, ack)), result) in articles.into_iter().zip(tags).zip(results) {
+        match result {
+            Ok(Flow::Continue) => out.push(Event::article(article, position, ack)),
+            Ok(Flow::Drop) => {
+                ComponentMetrics::add(&metrics.dropped, 1);
+                ack.resolve(AckStatus::Delivered);
+            }
+            Err(error) => {
+                let reason = format!("stage `{id}` failed on article `{}`: {error}", article.id);
+                tracing::warn!(stage = id, position = %position, "{reason}");
+                out.push(Event::dead_letter(
+                    DeadLetter::article(id, article, reason),
+                    position,
+                    ack,
+                ));
+            }
+        }
+    }
+    out.extend(passing_through);
+    out
+}
+
+/// Runs a batch through `process_batch`; if it panics (or miscounts), every article is put
+/// back as it was and run alone, so that only the one that panics fails.
+fn process_batch_isolated(
+    stage: &dyn Stage,
+    id: &str,
+    articles: &mut [Article],
+) -> Vec<Result<Flow, StageError>> {
     let snapshots: Vec<Snapshot> = articles.iter().map(Snapshot::of).collect();
-    let results = match catch_unwind(AssertUnwindSafe(|| stage.process_batch(&mut articles))) {
+    match catch_unwind(AssertUnwindSafe(|| stage.process_batch(articles))) {
         Ok(results) if results.len() == articles.len() => results,
         outcome => {
             match outcome {
@@ -193,28 +258,7 @@ pub fn process(stage: &dyn Stage, id: &str, batch: Batch, metrics: &ComponentMet
                 })
                 .collect()
         }
-    };
-    let mut out = Vec::with_capacity(articles.len() + passing_through.len());
-    for ((article, (position, ack)), result) in articles.into_iter().zip(tags).zip(results) {
-        match result {
-            Ok(Flow::Continue) => out.push(Event::article(article, position, ack)),
-            Ok(Flow::Drop) => {
-                ComponentMetrics::add(&metrics.dropped, 1);
-                ack.resolve(AckStatus::Delivered);
-            }
-            Err(error) => {
-                let reason = format!("stage `{id}` failed on article `{}`: {error}", article.id);
-                tracing::warn!(stage = id, position = %position, "{reason}");
-                out.push(Event::dead_letter(
-                    DeadLetter::article(id, article, reason),
-                    position,
-                    ack,
-                ));
-            }
-        }
     }
-    out.extend(passing_through);
-    out
 }
 
 #[cfg(test)]
@@ -281,6 +325,7 @@ mod tests {
             "ner",
             batch(&["a", "panic", "fail", "drop", "b"]),
             &metrics,
+            None,
         );
         assert_eq!(
             describe(&out),
@@ -304,6 +349,7 @@ mod tests {
             "ner",
             batch(&["a", "b", "c"]),
             &ComponentMetrics::default(),
+            None,
         );
         assert_eq!(
             describe(&out),
@@ -333,6 +379,7 @@ mod tests {
             StageSettings {
                 concurrency: 4,
                 ordered,
+                timeout: None,
             },
             in_rx,
             router,

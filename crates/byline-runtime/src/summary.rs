@@ -21,6 +21,47 @@ pub struct ComponentMetrics {
     pub dropped: AtomicU64,
     /// Batches a sink failed to write or flush.
     pub failed: AtomicU64,
+    /// Seconds a stage spent per article.
+    pub processing: Histogram,
+}
+
+/// Upper bounds (seconds) of the processing-time histogram's buckets.
+pub const PROCESSING_BUCKETS: [f64; 10] =
+    [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0];
+
+/// A Prometheus-style histogram: cumulative counts per bucket, a count and a sum.
+#[derive(Debug, Default)]
+pub struct Histogram {
+    buckets: [AtomicU64; PROCESSING_BUCKETS.len()],
+    count: AtomicU64,
+    /// The sum, in microseconds, so that it fits an atomic integer.
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    /// Records `n` observations of `seconds` each.
+    pub fn observe(&self, seconds: f64, n: u64) {
+        for (bound, bucket) in PROCESSING_BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                bucket.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(n, Ordering::Relaxed);
+        self.sum_micros
+            .fetch_add((seconds * 1e6 * n as f64) as u64, Ordering::Relaxed);
+    }
+
+    /// `(cumulative bucket counts, count, sum in seconds)`.
+    pub fn read(&self) -> (Vec<u64>, u64, f64) {
+        (
+            self.buckets
+                .iter()
+                .map(|b| b.load(Ordering::Relaxed))
+                .collect(),
+            self.count.load(Ordering::Relaxed),
+            self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        )
+    }
 }
 
 impl ComponentMetrics {

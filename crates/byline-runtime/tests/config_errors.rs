@@ -86,7 +86,7 @@ path = "out/articles.jsonl"
     assert_eq!(diagnostic.field.as_deref(), Some("colour"));
     assert_eq!(errors.location(diagnostic).map(|l| l.line), Some(8));
     insta::assert_snapshot!(rendered, @r#"
-    error: unknown field `colour`, expected `path`
+    error: unknown field `colour`, expected one of `path`, `max_bytes`, `fsync`
       --> pipeline.toml:8:1 (in [sinks.out], field `colour`)
       |
     8 | colour = "blue"

@@ -23,6 +23,20 @@ pub struct FileConfig {
     /// filled in with the current UTC time when a batch is written, so a date in the path
     /// starts a new file every day. Missing parent directories are created.
     pub path: Spanned<String>,
+    /// Start a new file once this one would grow past this many bytes: `out.jsonl`, then
+    /// `out.1.jsonl`, `out.2.jsonl`, ... A line is never split; a line longer than the limit
+    /// gets a file of its own.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// Sync the file to disk (fsync) before acknowledging what was written, so that a
+    /// power cut cannot lose an acknowledged article. On by default; turning it off trades
+    /// that for speed (the OS still has the data if only byline crashes).
+    #[serde(default = "yes")]
+    pub fsync: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub fn register(registry: &mut Registry) {
@@ -83,8 +97,14 @@ impl PathTemplate {
 }
 
 struct OpenFile {
+    /// The rendered template, before any rotation suffix.
+    base: PathBuf,
+    /// The rotation index (0: `base` itself).
+    index: u32,
     path: PathBuf,
     file: Arc<Mutex<File>>,
+    /// Bytes in the file, to rotate by size.
+    size: u64,
 }
 
 /// Appends JSON Lines to the file its template names at write time.
@@ -93,6 +113,8 @@ pub struct FileSink {
     style: JsonStyle,
     buffer: Vec<u8>,
     open: Option<OpenFile>,
+    max_bytes: Option<u64>,
+    fsync: bool,
     /// Set when buffered bytes were lost; the next flush reports it, so that nothing
     /// written before it is acknowledged as delivered.
     lost_since_flush: Option<String>,
@@ -107,7 +129,22 @@ impl FileSink {
                 span: Some(span),
             })
         })?;
-        Ok(FileSink::new(template))
+        let mut sink = FileSink::new(template);
+        sink.max_bytes = config.max_bytes.filter(|&max| max > 0);
+        sink.fsync = config.fsync;
+        Ok(sink)
+    }
+
+    /// Rotates to a new file after `max_bytes` (see [`FileConfig::max_bytes`]).
+    pub fn with_max_bytes(mut self, max_bytes: Option<u64>) -> FileSink {
+        self.max_bytes = max_bytes.filter(|&max| max > 0);
+        self
+    }
+
+    /// Whether a flush syncs the file to disk (see [`FileConfig::fsync`]).
+    pub fn with_fsync(mut self, fsync: bool) -> FileSink {
+        self.fsync = fsync;
+        self
     }
 
     pub fn new(template: PathTemplate) -> FileSink {
@@ -116,6 +153,8 @@ impl FileSink {
             style: JsonStyle::Json,
             buffer: Vec::with_capacity(WRITE_THRESHOLD + (WRITE_THRESHOLD >> 2)),
             open: None,
+            max_bytes: None,
+            fsync: true,
             lost_since_flush: None,
         }
     }
@@ -138,6 +177,9 @@ impl FileSink {
         .await;
         match written {
             Ok(Ok(mut bytes)) => {
+                if let Some(open) = &mut self.open {
+                    open.size += bytes.len() as u64;
+                }
                 bytes.clear();
                 self.buffer = bytes;
                 Ok(())
@@ -153,40 +195,173 @@ impl FileSink {
         SinkError::new(message)
     }
 
-    async fn switch_to(&mut self, path: PathBuf) -> Result<(), SinkError> {
+    /// Opens the file for `base` (the first rotation index that still has room).
+    async fn switch_to(&mut self, base: PathBuf, first_index: u32) -> Result<(), SinkError> {
         self.drain().await?;
+        // What went to the file being left is acknowledged at the next flush, which only
+        // syncs the new one.
+        self.sync_and_check().await?;
         self.open = None;
-        let opening = path.clone();
-        let file = tokio::task::spawn_blocking(move || open_for_append(&opening))
-            .await
-            .map_err(|e| SinkError::new(e.to_string()))?
-            .map_err(|e| SinkError::new(format!("cannot open {}: {e}", path.display())))?;
+        let max_bytes = self.max_bytes;
+        let opening = base.clone();
+        let (index, path, file, size) = tokio::task::spawn_blocking(move || {
+            let mut index = first_index;
+            loop {
+                let path = rotated(&opening, index);
+                let file = open_for_append(&path)?;
+                let size = file.metadata()?.len();
+                match max_bytes {
+                    Some(max) if size >= max => index += 1,
+                    _ => return Ok::<_, std::io::Error>((index, path, file, size)),
+                }
+            }
+        })
+        .await
+        .map_err(|e| SinkError::new(e.to_string()))?
+        .map_err(|e| SinkError::new(format!("cannot open {}: {e}", base.display())))?;
         tracing::debug!(path = %path.display(), "file sink opened");
         self.open = Some(OpenFile {
+            base,
+            index,
             path,
             file: Arc::new(Mutex::new(file)),
+            size,
         });
         Ok(())
     }
+
+    /// Syncs the open file to disk, then checks that its path still leads to it: a file
+    /// (or directory) removed under a running sink would otherwise swallow every write.
+    async fn sync_and_check(&mut self) -> Result<(), SinkError> {
+        let Some(open) = &self.open else {
+            return Ok(());
+        };
+        let (file, path, fsync) = (open.file.clone(), open.path.clone(), self.fsync);
+        let checked = tokio::task::spawn_blocking(move || {
+            let file = file.lock().unwrap_or_else(|e| e.into_inner());
+            if fsync {
+                file.sync_data()?;
+            }
+            same_file(&file, &path)
+        })
+        .await
+        .map_err(|e| SinkError::new(e.to_string()))?;
+        match checked {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let path = open.path.display().to_string();
+                self.open = None;
+                Err(SinkError::new(format!(
+                    "{path} was removed or replaced while open; what was written since the last flush is written again"
+                )))
+            }
+            Err(e) => {
+                let path = open.path.display().to_string();
+                self.open = None;
+                Err(SinkError::new(format!("cannot sync {path}: {e}")))
+            }
+        }
+    }
+}
+
+/// `base` for index 0, else `base` with `.index` before its extension (`out.2.jsonl`).
+fn rotated(base: &Path, index: u32) -> PathBuf {
+    if index == 0 {
+        return base.to_path_buf();
+    }
+    let stem = base
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match base.extension() {
+        Some(extension) => format!("{stem}.{index}.{}", extension.to_string_lossy()),
+        None => format!("{stem}.{index}"),
+    };
+    base.with_file_name(name)
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let open = file.metadata()?;
+    match std::fs::metadata(path) {
+        Ok(named) => Ok(named.dev() == open.dev() && named.ino() == open.ino()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> std::io::Result<bool> {
+    Ok(path.exists())
 }
 
 fn open_for_append(path: &Path) -> std::io::Result<File> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    OpenOptions::new().create(true).append(true).open(path)
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(path)?;
+    cut_partial_line(&file)?;
+    Ok(file)
+}
+
+/// A crash in the middle of a write can leave a last line without its newline. Nothing
+/// in it was acknowledged (acks wait for a flush), so it is cut off rather than glued to
+/// the next line.
+fn cut_partial_line(file: &File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    const BLOCK: u64 = 64 * 1024;
+    let length = file.metadata()?.len();
+    let mut end = length;
+    let mut reader = file;
+    let mut block = Vec::new();
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        block.resize((end - start) as usize, 0);
+        reader.seek(SeekFrom::Start(start))?;
+        reader.read_exact(&mut block)?;
+        if let Some(newline) = block.iter().rposition(|&b| b == b'\n') {
+            end = start + newline as u64 + 1;
+            break;
+        }
+        end = start;
+    }
+    if end < length {
+        tracing::warn!(
+            bytes = length - end,
+            "cutting off a partial last line left by an earlier crash"
+        );
+        file.set_len(end)?;
+    }
+    Ok(())
 }
 
 #[async_trait]
 impl Sink for FileSink {
     async fn write(&mut self, events: &[Event]) -> Result<(), SinkError> {
-        let path = self.template.render(Utc::now()).map_err(SinkError::new)?;
-        if self.open.as_ref().is_none_or(|open| open.path != path) {
-            self.switch_to(path).await?;
+        let base = self.template.render(Utc::now()).map_err(SinkError::new)?;
+        if self.open.as_ref().is_none_or(|open| open.base != base) {
+            self.switch_to(base, 0).await?;
         }
         for event in events {
+            let before = self.buffer.len();
             jsonl::encode(event, self.style, &mut self.buffer)
                 .map_err(|e| SinkError::new(format!("cannot encode {}: {e}", event.position)))?;
+            if let (Some(max), Some(open)) = (self.max_bytes, &self.open) {
+                let size = open.size + self.buffer.len() as u64;
+                let had_content = open.size + before as u64 > 0;
+                if size > max && had_content {
+                    // The line goes to the next file, whole.
+                    let line = self.buffer.split_off(before);
+                    let (base, next) = (open.base.clone(), open.index + 1);
+                    self.switch_to(base, next).await?;
+                    self.buffer = line;
+                }
+            }
         }
         if self.buffer.len() >= WRITE_THRESHOLD {
             self.drain().await?;
@@ -201,7 +376,7 @@ impl Sink for FileSink {
                 "records written since the last flush were lost: {message}"
             )));
         }
-        Ok(())
+        self.sync_and_check().await
     }
 }
 
@@ -303,5 +478,79 @@ mod tests {
             err.is_some_and(|e| e.message.contains("cannot open")),
             "a file cannot be a directory"
         );
+    }
+
+    #[tokio::test]
+    async fn size_rotation_starts_numbered_files_without_splitting_a_line() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("out.jsonl");
+        let mut sink = FileSink::new(PathTemplate::fixed(&path)).with_max_bytes(Some(250));
+        let ids: Vec<String> = (0..10).map(|i| format!("article-{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        sink.write(&events(&refs))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut all = Vec::new();
+        let mut index = 0;
+        while rotated(&path, index).exists() {
+            let file = rotated(&path, index);
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            assert!(size <= 250, "{} has {size} bytes", file.display());
+            all.extend(read_ids(&file));
+            index += 1;
+        }
+        assert!(index > 2, "only {index} files");
+        assert_eq!(all, ids);
+        assert_eq!(rotated(&path, 2), dir.path().join("out.2.jsonl"));
+        // A new sink appends to the last file that has room.
+        let mut again = FileSink::new(PathTemplate::fixed(&path)).with_max_bytes(Some(250));
+        again
+            .write(&events(&["late"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        again.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(!rotated(&path, index + 1).exists());
+    }
+
+    #[tokio::test]
+    async fn a_file_removed_under_the_sink_fails_the_flush_and_is_recreated_on_the_next_write() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("sub/out.jsonl");
+        let mut sink = FileSink::new(PathTemplate::fixed(&path));
+        sink.write(&events(&["a"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_dir_all(dir.path().join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["b"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = sink
+            .flush()
+            .await
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(err.contains("removed"), "{err}");
+        sink.write(&events(&["b"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read_ids(&path), ["b"]);
+    }
+
+    #[tokio::test]
+    async fn a_partial_line_left_by_a_crash_is_cut_off_before_appending() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, "{\"id\":\"whole\",\"text\":\"x\"}\n{\"id\":\"half")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut sink = FileSink::new(PathTemplate::fixed(&path));
+        sink.write(&events(&["next"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read_ids(&path), ["whole", "next"]);
     }
 }

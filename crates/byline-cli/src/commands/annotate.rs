@@ -120,7 +120,7 @@ pub fn default_pipeline(
         let paths: Vec<String> = patterns.iter().map(|p| toml_string(p)).collect();
         let _ = write!(
             config,
-            "\n[sources.files]\ntype = \"file\"\npaths = [{}]\nformat = \"{format}\"\n",
+            "\n[sources.files]\ntype = \"file\"\npaths = [{}]\nformat = \"{format}\"\ncheckpoint = false\n",
             paths.join(", ")
         );
         upstream.push("\"files\"".to_string());

@@ -37,6 +37,15 @@ pub struct BenchArgs {
     /// How many times to run; every run is printed, then the best.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
+
+    /// Run without end-to-end acknowledgements (and so without checkpoints), to measure
+    /// what they cost.
+    #[arg(long)]
+    pub no_acks: bool,
+
+    /// Do not fsync the output file before acknowledging, to measure what that costs.
+    #[arg(long)]
+    pub no_fsync: bool,
 }
 
 pub fn execute(args: BenchArgs, registry: &Registry, _: &Options) -> anyhow::Result<ExitCode> {
@@ -63,18 +72,25 @@ pub fn execute(args: BenchArgs, registry: &Registry, _: &Options) -> anyhow::Res
         stages.join(",")
     };
     println!(
-        "bench: {} articles, {:.1} MB of JSON Lines, {} words; stages: {stage_list}",
+        "bench: {} articles, {:.1} MB of JSON Lines, {} words; stages: {stage_list}; acks {}, fsync {}",
         args.articles,
         bytes as f64 / 1e6,
-        words
+        words,
+        if args.no_acks { "off" } else { "on" },
+        if args.no_fsync { "off" } else { "on" },
     );
     let mut best: Option<f64> = None;
     for run in 1..=args.runs.max(1) {
         let output = dir.path().join(format!("out-{run}.jsonl"));
-        let config = bench_pipeline(&input, &output, &dir.path().join("data"), &stages);
-        let pipeline =
+        // A fresh data_dir each run: the input's checkpoint must not skip it.
+        let data_dir = dir.path().join(format!("data-{run}"));
+        let config = bench_pipeline(&input, &output, &data_dir, &stages, !args.no_fsync);
+        let mut pipeline =
             Pipeline::from_toml_with_env(&config, Path::new("<bench>"), registry, &|_| None)
                 .map_err(|errors| anyhow::anyhow!("the bench pipeline is invalid:\n{errors}"))?;
+        if args.no_acks {
+            pipeline = pipeline.without_acknowledgements();
+        }
         let cpu_before = process_cpu_seconds();
         let started = Instant::now();
         let summary = run_pipeline(pipeline)?;
@@ -113,7 +129,13 @@ pub fn execute(args: BenchArgs, registry: &Registry, _: &Options) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench_pipeline(input: &Path, output: &Path, data_dir: &Path, stages: &[&str]) -> String {
+fn bench_pipeline(
+    input: &Path,
+    output: &Path,
+    data_dir: &Path,
+    stages: &[&str],
+    fsync: bool,
+) -> String {
     let quote = |p: &Path| serde_json::Value::String(p.to_string_lossy().into_owned()).to_string();
     let mut config = format!(
         "data_dir = {}\n\n[sources.input]\ntype = \"file\"\npaths = [{}]\n",
@@ -131,7 +153,7 @@ fn bench_pipeline(input: &Path, output: &Path, data_dir: &Path, stages: &[&str])
     }
     let _ = write!(
         config,
-        "\n[sinks.output]\ntype = \"file\"\ninputs = [\"{upstream}\"]\npath = {}\n",
+        "\n[sinks.output]\ntype = \"file\"\ninputs = [\"{upstream}\"]\npath = {}\nfsync = {fsync}\n",
         quote(output)
     );
     config

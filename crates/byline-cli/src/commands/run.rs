@@ -18,11 +18,19 @@ use crate::cli::Options;
 /// sources and drains what is in flight; a second signal exits at once), writes every
 /// article to its sinks, and records bad input in `data_dir/dead-letter.jsonl`. Exits
 /// non-zero if a component failed or a record could not be delivered.
+///
+/// File sources remember how far each file was read and delivered (in
+/// `data_dir/checkpoints/`), so running again, even after a crash, resumes where the last
+/// run left off; `--from-start` reads everything again.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The pipeline file (TOML), such as config/default.toml.
     #[arg(short, long, value_name = "FILE")]
     pub config: PathBuf,
+
+    /// Forget the sources' checkpoints and read every file from the start again.
+    #[arg(long)]
+    pub from_start: bool,
 }
 
 pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow::Result<ExitCode> {
@@ -34,8 +42,25 @@ pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow:
         }
         Err(error) => return Err(error.into()),
     };
+    if args.from_start {
+        forget_checkpoints(&pipeline)?;
+    }
     let summary = run_pipeline(pipeline)?;
     Ok(report(&summary, options, true))
+}
+
+/// Removes the checkpoint file of every source of `pipeline`.
+fn forget_checkpoints(pipeline: &Pipeline) -> anyhow::Result<()> {
+    let (sources, _, _) = pipeline.component_ids();
+    for id in sources {
+        let path = byline_ingest::checkpoint::checkpoint_path(pipeline.data_dir(), id);
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::info!(source = id, "checkpoints forgotten: reading from the start"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+    }
+    Ok(())
 }
 
 /// Runs a pipeline on a fresh multi-threaded tokio runtime and waits for it to finish.

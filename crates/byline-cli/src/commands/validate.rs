@@ -28,7 +28,7 @@ pub fn execute(
     registry: &Registry,
     options: &Options,
 ) -> anyhow::Result<ExitCode> {
-    match Pipeline::load(&args.config, registry) {
+    match Pipeline::load_for_validation(&args.config, registry) {
         Ok(pipeline) => {
             if !options.quiet {
                 let (sources, stages, sinks) = pipeline.component_ids();

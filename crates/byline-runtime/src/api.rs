@@ -1,0 +1,199 @@
+//! The `[api]` endpoint: `/metrics` in the Prometheus text format (per-component counts and
+//! each stage's processing-time histogram) and `/health`.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::shutdown::Shutdown;
+use crate::summary::{AckTally, ComponentMetrics, PROCESSING_BUCKETS};
+
+/// What kind of component a set of counters belongs to, as the `kind` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Source,
+    Stage,
+    Sink,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Stage => "stage",
+            Kind::Sink => "sink",
+        }
+    }
+}
+
+/// A counter's name, help text, and how to read it from a component's metrics.
+type Counter = (&'static str, &'static str, fn(&ComponentMetrics) -> u64);
+
+/// Every counter of a running pipeline.
+#[derive(Default, Clone)]
+pub struct MetricsRegistry {
+    pub components: Vec<(Kind, Arc<str>, Arc<ComponentMetrics>)>,
+    pub acks: Vec<(Arc<str>, Arc<AckTally>)>,
+}
+
+impl MetricsRegistry {
+    /// The Prometheus text exposition of every counter.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let counters: [Counter; 5] = [
+            (
+                "byline_received_total",
+                "Articles that reached the component.",
+                |m| ComponentMetrics::get(&m.received),
+            ),
+            (
+                "byline_sent_total",
+                "Articles the component sent on (sinks: wrote and flushed).",
+                |m| ComponentMetrics::get(&m.sent),
+            ),
+            (
+                "byline_errored_total",
+                "Records the component sent to its dead-letter route.",
+                |m| ComponentMetrics::get(&m.dead_lettered),
+            ),
+            (
+                "byline_dropped_total",
+                "Articles a stage filtered out.",
+                |m| ComponentMetrics::get(&m.dropped),
+            ),
+            (
+                "byline_failures_total",
+                "Failed sink writes and flushes (each retried).",
+                |m| ComponentMetrics::get(&m.failed),
+            ),
+        ];
+        for (name, help, read) in counters {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for (kind, id, metrics) in &self.components {
+                let _ = writeln!(
+                    out,
+                    "{name}{{kind=\"{}\",component=\"{}\"}} {}",
+                    kind.label(),
+                    escape(id),
+                    read(metrics)
+                );
+            }
+        }
+        let name = "byline_acknowledged_total";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Records of a source by outcome.\n# TYPE {name} counter"
+        );
+        for (id, tally) in &self.acks {
+            let counts = tally.counts();
+            for (status, value) in [
+                ("delivered", counts.delivered),
+                ("rejected", counts.rejected),
+                ("errored", counts.errored),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "{name}{{component=\"{}\",status=\"{status}\"}} {value}",
+                    escape(id)
+                );
+            }
+        }
+        let name = "byline_processing_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Time a stage spent per article.\n# TYPE {name} histogram"
+        );
+        for (kind, id, metrics) in &self.components {
+            if *kind != Kind::Stage {
+                continue;
+            }
+            let id = escape(id);
+            let (buckets, count, sum) = metrics.processing.read();
+            for (bound, value) in PROCESSING_BUCKETS.iter().zip(buckets) {
+                let _ = writeln!(
+                    out,
+                    "{name}_bucket{{component=\"{id}\",le=\"{bound}\"}} {value}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{component=\"{id}\",le=\"+Inf\"}} {count}\n{name}_sum{{component=\"{id}\"}} {sum}\n{name}_count{{component=\"{id}\"}} {count}"
+            );
+        }
+        out
+    }
+}
+
+fn escape(label: &str) -> String {
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Binds `address` now (so that a taken port is reported at start) and serves until the
+/// pipeline has stopped.
+pub async fn serve(
+    address: &str,
+    metrics: MetricsRegistry,
+    shutdown: Shutdown,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let listener = TcpListener::bind(address).await?;
+    tracing::info!(address, "serving /metrics and /health");
+    let app = Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let body = metrics.render();
+                async move {
+                    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+                }
+            }),
+        )
+        .route(
+            "/health",
+            get(move || {
+                let stopping = shutdown.is_triggered();
+                async move { if stopping { "stopping\n" } else { "ok\n" } }
+            }),
+        );
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!("the api server stopped: {e}");
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use byline_core::AckListener;
+
+    #[test]
+    fn the_text_format_has_counters_acks_and_a_histogram() {
+        let stage = Arc::new(ComponentMetrics::default());
+        ComponentMetrics::add(&stage.received, 3);
+        stage.processing.observe(0.002, 3);
+        let tally = Arc::new(AckTally::default());
+        tally.finished(0, byline_core::AckStatus::Delivered);
+        let registry = MetricsRegistry {
+            components: vec![(Kind::Stage, "ner".into(), stage)],
+            acks: vec![("wire".into(), tally)],
+        };
+        let text = registry.render();
+        for expected in [
+            "byline_received_total{kind=\"stage\",component=\"ner\"} 3",
+            "byline_acknowledged_total{component=\"wire\",status=\"delivered\"} 1",
+            "byline_processing_seconds_bucket{component=\"ner\",le=\"0.001\"} 0",
+            "byline_processing_seconds_bucket{component=\"ner\",le=\"0.005\"} 3",
+            "byline_processing_seconds_count{component=\"ner\"} 3",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from\n{text}");
+        }
+    }
+}
