@@ -7,11 +7,14 @@
 //!    said`, `…," said Jones`), before the opening mark (`Jones said: "…"`), across a split
 //!    (`"…," she said, "…"`: both pieces, one speaker), or, failing all that, to the speaker
 //!    of the paragraph run of quotes.
-//! 2. **Mark-less quotations**: `<clause>, <speaker> <speech verb> [short tail].` at the end
-//!    of a sentence. They are `direct` when the article has no quotation marks at all (they
+//! 2. **Mark-less quotations**: a paragraph opened by a name and a colon (`Jo Roe: …`, a
+//!    transcript line or a headline), and `<clause>, <speaker> <speech verb> [short tail].`
+//!    at the end of a sentence. They are `direct` when the article has no quotation marks at all (they
 //!    were lost in conversion) and `indirect` otherwise, where this is reported speech.
-//! 3. **Indirect speech**: `X said (that) …`, `X told reporters …`, `X believes …`,
-//!    `according to X, …` / `…, according to X`. A quoted fragment inside makes it `mixed`.
+//! 3. **Indirect speech**: `according to X, …` / `…, according to X` first (it names the
+//!    source of the whole sentence), then `X said (that) …`, `X told reporters …`,
+//!    `X believes …`; the content keeps its `that`, and a coordinated `…, but he said …`
+//!    ends it. A quoted fragment inside makes it `mixed`.
 //! 4. Long quoted passages no rule claimed (`direct`, speaker from the run of quotes).
 //!
 //! Short quoted fragments that no rule claims are scare quotes or titles, not quotes.
@@ -280,6 +283,7 @@ pub(crate) fn extract(view: &ArticleView<'_>, rules: Rules) -> Vec<Quote> {
     };
     x.direct_quotes(&pieces);
     if rules.markless {
+        x.labelled_lines();
         x.markless_quotes();
     }
     if rules.indirect {
@@ -759,6 +763,85 @@ impl Extraction<'_, '_> {
         (gap_ok && opens_cleanly && !own_attribution).then_some(following)
     }
 
+    /// `Jo Roe: We will rebuild the bridge.`: a paragraph opened by a name and a colon
+    /// (a transcript line or a headline) gives the rest of the paragraph to that name.
+    fn labelled_lines(&mut self) {
+        let view = self.view;
+        let sentences = &view.analysis.sentences;
+        for s in 0..sentences.len() {
+            if s > 0 && sentences[s - 1].paragraph == sentences[s].paragraph {
+                continue;
+            }
+            let range = sentences[s].tokens.clone();
+            let Some(colon) =
+                (range.start + 1..(range.start + 8).min(range.end)).find(|&t| view.word(t) == ":")
+            else {
+                continue;
+            };
+            let entity = view.entity(colon - 1).filter(|&e| {
+                matches!(
+                    view.entities[e].label,
+                    EntityLabel::Person | EntityLabel::Organization
+                )
+            });
+            // "HOLM: Do you think …": a transcript names its speakers in capitals.
+            let shouted = colon == range.start + 1 && {
+                let w = view.word(range.start);
+                w.len() > 2 && w.chars().all(|c| c.is_ascii_uppercase())
+            };
+            let mention = match entity {
+                Some(e) => Mention {
+                    tokens: view.entity_tokens(e),
+                    kind: MentionKind::Entity(e),
+                    relative: None,
+                },
+                None if shouted => Mention {
+                    tokens: range.start..colon,
+                    kind: MentionKind::Description,
+                    relative: None,
+                },
+                None => continue,
+            };
+            let label_ok = (range.start..colon).all(|t| {
+                view.entity(t).is_some()
+                    || view.kind(t) == TokenKind::Clitic
+                    || view.word(t) == "."
+                    || view.is_capitalised(t)
+            });
+            let paragraph_end = sentences[s..]
+                .iter()
+                .take_while(|sentence| sentence.paragraph == sentences[s].paragraph)
+                .last()
+                .map_or(range.end, |sentence| sentence.tokens.end);
+            let stop = (colon + 1..paragraph_end)
+                .find(|&t| self.used[t])
+                .unwrap_or(paragraph_end);
+            let content = self.trim_content(colon + 1..stop, stop == paragraph_end);
+            if !label_ok
+                || self.any_used(range.start..colon + 1)
+                || self.words_in(content.clone()) < 3
+            {
+                continue;
+            }
+            let kind = if content.clone().any(|t| self.piece_mark[t]) {
+                QuoteKind::Mixed
+            } else if self.marks_present {
+                QuoteKind::Indirect
+            } else {
+                QuoteKind::Direct
+            };
+            self.claim(range.start..colon + 1);
+            self.claim(content.clone());
+            self.sentence_speaker[s] = Some(mention.clone());
+            self.candidates.push(Candidate {
+                content,
+                kind,
+                cue: Some(colon..colon + 1),
+                attribution: Attribution::Mention(mention),
+            });
+        }
+    }
+
     fn markless_quotes(&mut self) {
         let view = self.view;
         for s in 0..view.analysis.sentences.len() {
@@ -882,6 +965,17 @@ impl Extraction<'_, '_> {
 
     fn indirect_quotes(&mut self) {
         let view = self.view;
+        // "…, according to X." names the source of the whole sentence, including any
+        // reported speech inside it ("The team decided …, according to an adviser"): it
+        // goes first so that the inner cue does not take the sentence's content.
+        for s in 0..view.analysis.sentences.len() {
+            let range = view.analysis.sentences[s].tokens.clone();
+            for i in range.clone() {
+                if !self.used[i] && view.is(i, "according") && view.is(i + 1, "to") {
+                    self.according_to(s, i);
+                }
+            }
+        }
         for s in 0..view.analysis.sentences.len() {
             let range = view.analysis.sentences[s].tokens.clone();
             let mut i = range.start;
@@ -895,7 +989,7 @@ impl Extraction<'_, '_> {
                     continue;
                 }
                 let next = if view.is(i, "according") && view.is(i + 1, "to") {
-                    self.according_to(s, i)
+                    None
                 } else if let Some(found_cue) = view.cue(i) {
                     self.reported_speech(s, i, found_cue)
                 } else {
@@ -911,6 +1005,18 @@ impl Extraction<'_, '_> {
         let view = self.view;
         let range = view.analysis.sentences[s].tokens.clone();
         let mention = mention_after(view, i + 2, range.end)?;
+        // "according to a tally by the Associated Press": the source is whoever made
+        // the document.
+        let mention = match mention_after(view, mention.tokens.end + 1, range.end) {
+            Some(maker)
+                if mention.kind == MentionKind::Description
+                    && view.is_in(mention.tokens.end, &["by", "from"])
+                    && matches!(maker.kind, MentionKind::Entity(_)) =>
+            {
+                maker
+            }
+            _ => mention,
+        };
         let after = mention.tokens.end;
         let opens_sentence = i == range.start
             || (i == range.start + 1 && view.is_in(range.start, &["but", "and", "yet", "so"]));
@@ -1015,7 +1121,7 @@ impl Extraction<'_, '_> {
             })
             .find(|&t| view.is(t, "that"))
         {
-            k = that + 1;
+            k = that;
         }
         // "The storm passed, the river rose": a learned stance verb followed by a comma
         // ends its own clause.
@@ -1036,7 +1142,9 @@ impl Extraction<'_, '_> {
         // same subject starts ("… and said he would …").
         let stop = (k..range.end)
             .find(|&t| {
-                self.used[t] || (view.is(t, "and") && t + 1 < range.end && is_speech(view, t + 1))
+                self.used[t]
+                    || (view.is(t, "and") && t + 1 < range.end && is_speech(view, t + 1))
+                    || self.coordinated_attribution(t, range.end)
             })
             .unwrap_or(range.end);
         let content = self.trim_content(k..stop, stop == range.end);
@@ -1061,6 +1169,20 @@ impl Extraction<'_, '_> {
             attribution: Attribution::Mention(mention),
         });
         Some(content.start)
+    }
+
+    /// "…, but he said …": a coordinated clause with a subject and a cue of its own
+    /// starts at `t`, and ends what the earlier cue reported.
+    fn coordinated_attribution(&self, t: usize, end: usize) -> bool {
+        let view = self.view;
+        if !view.is_in(t, &["and", "but"]) || t == 0 || view.word(t - 1) != "," {
+            return false;
+        }
+        (t + 2..(t + 6).min(end)).any(|c| {
+            view.cue(c).is_some_and(|cue| !cue.noun_like)
+                && subject_before(view, c, t + 1)
+                    .is_some_and(|m| m.tokens.start == t + 1 && m.kind != MentionKind::Description)
+        })
     }
 
     /// The words from the start of the clause (after the sentence start, a comma or a

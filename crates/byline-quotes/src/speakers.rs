@@ -14,6 +14,7 @@ use byline_core::{EntityLabel, Speaker};
 use crate::cues::{
     BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, NP_BARRIERS, PRONOUNS, WordList,
 };
+use crate::marks::is_quotation_mark;
 use crate::view::ArticleView;
 
 /// Longest noun phrase (in tokens) taken as a speaker description.
@@ -154,6 +155,19 @@ fn is_adverb(view: &ArticleView<'_>, i: usize) -> bool {
     w.len() > 4 && w.ends_with("ly") && !view.is_capitalised(i) && !w.ends_with("ply")
 }
 
+/// Verbs that lead into a cue ("began by saying", "continued to insist").
+const LEADING_VERBS: &[&str] = &[
+    "began",
+    "begins",
+    "continued",
+    "continues",
+    "proceeded",
+    "started",
+    "starts",
+    "went",
+    "goes",
+];
+
 fn is_subject_pronoun(view: &ArticleView<'_>, i: usize) -> bool {
     view.is_any(i, PRONOUNS)
 }
@@ -167,6 +181,21 @@ pub(crate) fn subject_before(
     let mut j = cue_at.checked_sub(1)?;
     while j > floor && (view.is_any(j, BETWEEN_SUBJECT_AND_CUE) || is_adverb(view, j)) {
         j -= 1;
+    }
+    // "She went on to say", "he began by saying": the subject is that of the verb
+    // that leads into the cue.
+    if j > floor + 1 && view.is_in(j, &["to", "by"]) {
+        let lead = if view.is(j - 1, "on") && view.is_in(j - 2, &["went", "goes", "go"]) {
+            Some(j - 2)
+        } else {
+            view.is_in(j - 1, LEADING_VERBS).then_some(j - 1)
+        };
+        if let Some(lead) = lead.filter(|&l| l > floor) {
+            j = lead - 1;
+            while j > floor && (view.is_any(j, BETWEEN_SUBJECT_AND_CUE) || is_adverb(view, j)) {
+                j -= 1;
+            }
+        }
     }
     // "Jones on Tuesday said", "who in the past has described": a time phrase between
     // the subject and its verb is not the subject.
@@ -228,7 +257,19 @@ pub(crate) fn subject_before(
     if view.word(j) == "," {
         return apposed_subject(view, j, floor);
     }
-    noun_phrase_ending_at(view, j, floor)
+    let mention = noun_phrase_ending_at(view, j, floor)?;
+    // "Jeb Bush in a blog post said": the phrase before the cue is where it was said;
+    // the name before it said it.
+    let start = mention.tokens.start;
+    if mention.kind == MentionKind::Description
+        && mention.tokens.clone().all(|t| view.entity(t).is_none())
+        && start > floor + 1
+        && view.is_in(start - 1, &["in", "on", "during", "via"])
+        && let Some(speaker) = noun_phrase_ending_at(view, start - 2, floor)
+    {
+        return Some(speaker);
+    }
+    Some(mention)
 }
 
 /// "Jane Doe, the minister, said" / "Jones, 45, said": the subject before an apposition
@@ -276,8 +317,43 @@ pub(crate) fn sentence_subject(
     floor: usize,
     before: usize,
 ) -> Option<Mention> {
-    let mention = mention_after(view, floor, before)?;
+    let start = after_dateline(view, floor, before);
+    // "Mayor Ann Lee toured the streets and said …": a name at the opening, perhaps
+    // behind a title, is the subject even when the noun-phrase rules read on past it.
+    let opening_name = (start..(start + 4).min(before))
+        .take_while(|&t| view.is_capitalised(t) || view.word(t) == ".")
+        .find_map(|t| {
+            view.entity(t).filter(|&e| {
+                matches!(
+                    view.entities[e].label,
+                    EntityLabel::Person | EntityLabel::Organization
+                ) && view.entity_tokens(e).end <= before
+            })
+        });
+    if let Some(e) = opening_name {
+        return Some(Mention {
+            tokens: view.entity_tokens(e),
+            kind: MentionKind::Entity(e),
+            relative: None,
+        });
+    }
+    let mention = mention_after(view, start, before)?;
     matches!(mention.kind, MentionKind::Entity(_) | MentionKind::Pronoun).then_some(mention)
+}
+
+/// `ORLANDO, Fla. (Reuters) - President …`: the first token after a wire dateline that
+/// opens the sentence at `floor` (or `floor` itself), since the place is no subject.
+fn after_dateline(view: &ArticleView<'_>, floor: usize, before: usize) -> usize {
+    let shouting = |t: usize| {
+        let w = view.word(t);
+        w.len() > 1 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+    };
+    if floor >= before || !shouting(floor) {
+        return floor;
+    }
+    (floor + 1..(floor + 12).min(before))
+        .find(|&t| matches!(view.word(t), "—" | "–" | "-" | "--"))
+        .map_or(floor, |dash| dash + 1)
 }
 
 /// The noun phrase whose last token is `j`, read right to left.
@@ -573,6 +649,52 @@ impl Resolver {
     pub fn nearby(&mut self, view: &ArticleView<'_>, content: Range<usize>) -> Option<Speaker> {
         let at = content.start;
         let paragraph = view.paragraph(at);
+        // "Trump returned the favour, telling Reuters, "…"": a name opening the quote's
+        // own sentence is its speaker more often than the run's last speaker.
+        let sentence = view.sentence_tokens(at);
+        // Only the narrative since the previous quotation: names inside an earlier quote
+        // of the same sentence were spoken, not speaking.
+        let opening = at.saturating_sub(1);
+        let narrative_start = (sentence.start..opening)
+            .rev()
+            .find(|&t| is_quotation_mark(view.word(t)))
+            .map_or(sentence.start, |t| t + 1);
+        if let Some(mention) = (narrative_start..at).find_map(|t| {
+            if view.is_in(t, &["he", "she", "they"]) {
+                return Some(Mention {
+                    tokens: t..t + 1,
+                    kind: MentionKind::Pronoun,
+                    relative: None,
+                });
+            }
+            view.entity(t)
+                .filter(|&e| {
+                    matches!(
+                        view.entities[e].label,
+                        EntityLabel::Person | EntityLabel::Organization
+                    )
+                })
+                .map(|e| Mention {
+                    tokens: view.entity_tokens(e),
+                    kind: MentionKind::Entity(e),
+                    relative: None,
+                })
+        }) {
+            return Some(self.resolve(view, &mention));
+        }
+        // "…?" He tweeted: a pronoun right after the quotation, even with a cue no rule
+        // knows.
+        if let Some(t) = (content.end..(content.end + 3).min(view.len()))
+            .take_while(|&t| view.paragraph(t) == paragraph)
+            .find(|&t| view.is_in(t, &["he", "she", "they"]))
+        {
+            let mention = Mention {
+                tokens: t..t + 1,
+                kind: MentionKind::Pronoun,
+                relative: None,
+            };
+            return Some(self.resolve(view, &mention));
+        }
         if let Some(last) = &self.last
             && last.paragraph == paragraph
         {

@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(
             found[1],
             q(
-                "he had warned the cabinet",
+                "that he had warned the cabinet",
                 QuoteKind::Indirect,
                 "he",
                 "Omar Haddad"
@@ -328,7 +328,7 @@ mod tests {
             found,
             [
                 q(
-                    "the roads would reopen",
+                    "that the roads would reopen",
                     QuoteKind::Indirect,
                     "Ruth Adler",
                     "Ruth Adler"
@@ -350,7 +350,7 @@ mod tests {
         assert_eq!(
             found[0],
             q(
-                "rates would rise",
+                "that rates would rise",
                 QuoteKind::Indirect,
                 "Nordbank",
                 "Nordbank"
@@ -481,7 +481,7 @@ mod tests {
     fn time_phrase_between_subject_and_cue_is_skipped() {
         let text = "The crowd cheered Carl Bremer, who on Tuesday warned that the dam was unsafe.";
         let found = quotes(text, &[("Carl Bremer", PER, "Carl Bremer")]);
-        let warning = found.iter().find(|f| f.0 == "the dam was unsafe");
+        let warning = found.iter().find(|f| f.0 == "that the dam was unsafe");
         assert_eq!(
             warning.map(|f| f.3.as_str()),
             Some("Carl Bremer"),
@@ -528,6 +528,139 @@ mod tests {
                     "Eriksen"
                 ),
             ]
+        );
+    }
+
+    /// The quote whose text starts with `start`, as (text, speaker text, speaker name).
+    fn quote_starting<'f>(
+        found: &'f [(String, QuoteKind, String, String)],
+        start: &str,
+    ) -> Option<(&'f str, &'f str, &'f str)> {
+        found
+            .iter()
+            .find(|f| f.0.starts_with(start))
+            .map(|f| (f.0.as_str(), f.2.as_str(), f.3.as_str()))
+    }
+
+    #[test]
+    fn coordinated_attribution_ends_the_earlier_content() {
+        let text = "Ivo Brandt agreed that the ferry was late, but he said the crew had done \
+                    its best.";
+        let found = quotes(text, &[("Ivo Brandt", PER, "Ivo Brandt")]);
+        assert_eq!(
+            quote_starting(&found, "that the ferry"),
+            Some(("that the ferry was late", "Ivo Brandt", "Ivo Brandt")),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "the crew"),
+            Some(("the crew had done its best", "he", "Ivo Brandt")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn according_to_a_document_by_an_organisation_credits_the_organisation() {
+        let text = "The vote was close, according to a count by the Harbour Gazette.";
+        let found = quotes(text, &[("the Harbour Gazette", ORG, "Harbour Gazette")]);
+        assert_eq!(
+            found,
+            [q(
+                "The vote was close",
+                QuoteKind::Indirect,
+                "the Harbour Gazette",
+                "Harbour Gazette"
+            )]
+        );
+    }
+
+    #[test]
+    fn paragraph_opened_by_a_name_and_a_colon_is_that_speaker_s_line() {
+        let text = "The panel met on Friday.\n\nNora Quist: The tunnel is safe and it will \
+                    stay open all winter.\n\nThe meeting ended at noon.";
+        let found = quotes(text, &[("Nora Quist", PER, "Nora Quist")]);
+        assert_eq!(
+            found,
+            [q(
+                "The tunnel is safe and it will stay open all winter",
+                QuoteKind::Direct,
+                "Nora Quist",
+                "Nora Quist"
+            )]
+        );
+    }
+
+    #[test]
+    fn transcript_speaker_in_capitals_gets_the_line() {
+        let text = "The interview went on.\n\nHOLM: Do you think the harbour can reopen by \
+                    May?\n\nThe answer came quickly.";
+        let found = quotes(text, &[]);
+        assert_eq!(
+            found,
+            [q(
+                "Do you think the harbour can reopen by May",
+                QuoteKind::Direct,
+                "HOLM",
+                "HOLM"
+            )]
+        );
+    }
+
+    #[test]
+    fn wire_dateline_is_not_the_subject() {
+        let text = "BRIGHTPORT (Wire) - Mayor Ann Lee toured the flooded streets and said \
+                    the town would need help from the state.";
+        let found = quotes(
+            text,
+            &[
+                ("BRIGHTPORT", ORG, "Brightport"),
+                ("Ann Lee", PER, "Ann Lee"),
+            ],
+        );
+        assert_eq!(
+            quote_starting(&found, "the town").map(|f| f.2),
+            Some("Ann Lee"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn where_something_was_said_is_not_who_said_it() {
+        let text = "Tomas Vik in a long blog post said the league should expand.";
+        let found = quotes(text, &[("Tomas Vik", PER, "Tomas Vik")]);
+        assert_eq!(
+            quote_starting(&found, "the league").map(|f| f.2),
+            Some("Tomas Vik"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn unattributed_quote_belongs_to_the_name_opening_its_sentence() {
+        let text = "Ruth Adler spoke for an hour.\n\nLater, Sven Dahl thanked the volunteers \
+                    and ended with a line of his own, “We owe this bridge to all of you.”";
+        let found = quotes(
+            text,
+            &[
+                ("Ruth Adler", PER, "Ruth Adler"),
+                ("Sven Dahl", PER, "Sven Dahl"),
+            ],
+        );
+        assert_eq!(
+            quote_starting(&found, "We owe").map(|f| f.2),
+            Some("Sven Dahl"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn speaker_who_goes_on_to_say_is_the_subject() {
+        let text = "Ella Moss praised the plan. She went on to say the costs were too high.";
+        let found = quotes(text, &[("Ella Moss", PER, "Ella Moss")]);
+        assert_eq!(
+            quote_starting(&found, "the costs").map(|f| (f.1, f.2)),
+            Some(("She", "Ella Moss")),
+            "{found:?}"
         );
     }
 
