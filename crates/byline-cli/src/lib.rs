@@ -20,6 +20,7 @@
 pub mod cli;
 pub mod commands;
 pub mod logging;
+pub mod progress;
 
 use std::process::ExitCode;
 

@@ -283,6 +283,15 @@ path = "out/articles-%Y-%m-%d.jsonl"
         log.contains("5 articles in, 5 out, 3 dead-lettered"),
         "{log}"
     );
+    assert_no_progress_bar(&log);
+}
+
+/// stderr is a pipe here, not a terminal: the progress bar must stay off, leaving no
+/// carriage returns, escape sequences or bar text behind.
+fn assert_no_progress_bar(log: &str) {
+    for artefact in ["\r", "\u{1b}[", "ETA", "articles, "] {
+        assert!(!log.contains(artefact), "{artefact:?} in stderr:\n{log}");
+    }
 }
 
 #[test]

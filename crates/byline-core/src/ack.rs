@@ -180,6 +180,16 @@ impl CommitWindow {
         if seq < self.committed {
             return None;
         }
+        // Records mostly finish in order: the next one, with nothing waiting behind it,
+        // moves the window without touching the map.
+        if seq == self.committed && self.finished.is_empty() {
+            if !status.is_final() {
+                self.finished.insert(seq, status);
+                return None;
+            }
+            self.committed += 1;
+            return Some(self.committed);
+        }
         self.finished.insert(seq, status);
         let before = self.committed;
         while let Some(status) = self.finished.get(&self.committed) {
@@ -269,6 +279,17 @@ mod tests {
         assert_eq!(window.blocked_by(), Some(2));
         assert_eq!(window.finish(3, AckStatus::Delivered), None);
         assert_eq!(window.committed(), 2);
+    }
+
+    #[test]
+    fn in_order_records_commit_one_by_one_and_an_errored_one_still_blocks() {
+        let mut window = CommitWindow::starting_at(5);
+        assert_eq!(window.finish(5, AckStatus::Delivered), Some(6));
+        assert_eq!(window.finish(6, AckStatus::Rejected), Some(7));
+        assert_eq!(window.finish(7, AckStatus::Errored), None);
+        assert_eq!(window.blocked_by(), Some(7));
+        assert_eq!(window.finish(8, AckStatus::Delivered), None);
+        assert_eq!(window.committed(), 7);
     }
 
     proptest::proptest! {

@@ -7,6 +7,7 @@
 //! source's `<id>.errors` route or to `data_dir/dead-letter.jsonl`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 
@@ -51,6 +52,38 @@ impl From<Closed> for SourceError {
 #[async_trait]
 pub trait Source: Send + 'static {
     async fn run(self: Box<Self>, output: SourceOutput) -> Result<(), SourceError>;
+
+    /// How many bytes the source will have read when it is exhausted, if that is known
+    /// before it starts (finite files), so that a progress bar can show an ETA. A source
+    /// that reports it also reports what it reads through [`ReadProgress::add_bytes`].
+    fn input_bytes(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// How far the sources have read: records emitted and input bytes consumed. Shared
+/// between the sources and whoever shows progress; counts only grow.
+#[derive(Debug, Default)]
+pub struct ReadProgress {
+    records: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl ReadProgress {
+    /// Records (articles and dead letters) emitted so far.
+    pub fn records(&self) -> u64 {
+        self.records.load(Ordering::Relaxed)
+    }
+
+    /// Input bytes consumed so far, by the sources that report them.
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// `bytes` more of the input are consumed (or skipped, being already committed).
+    pub fn add_bytes(&self, bytes: u64) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
 }
 
 /// The runtime's side of a source's output. Implemented by the runtime; a source only sees
@@ -96,6 +129,7 @@ pub struct SourceOutput {
     pending_bytes: usize,
     next_seq: u64,
     tracked: bool,
+    progress: Arc<ReadProgress>,
 }
 
 impl SourceOutput {
@@ -115,7 +149,20 @@ impl SourceOutput {
             pending_bytes: 0,
             next_seq: 0,
             tracked: true,
+            progress: Arc::default(),
         }
+    }
+
+    /// Counts what is emitted in `progress` (the runtime shares one among its sources).
+    pub fn with_progress(mut self, progress: Arc<ReadProgress>) -> SourceOutput {
+        self.progress = progress;
+        self
+    }
+
+    /// Where a source that knows its [`input_bytes`](Source::input_bytes) adds the bytes
+    /// it consumes.
+    pub fn progress(&self) -> &Arc<ReadProgress> {
+        &self.progress
     }
 
     /// Hands out untracked handles: nobody hears the outcomes, and nothing can be
@@ -234,6 +281,7 @@ impl SourceOutput {
 
     /// Adds an event; `true` when the batch is full.
     fn push(&mut self, event: Event) -> bool {
+        self.progress.records.fetch_add(1, Ordering::Relaxed);
         self.pending_bytes += event.text_len();
         self.pending.push(event);
         self.pending.len() >= self.limits.max_events || self.pending_bytes >= self.limits.max_bytes

@@ -207,6 +207,20 @@ impl Source for FileSource {
             .map_err(|e| SourceError::new(format!("the file reader died: {e}")))?
             .map_err(SourceError::from)
     }
+
+    /// The sizes of the matched files; unknown when following, which has no end.
+    fn input_bytes(&self) -> Option<u64> {
+        if self.follow {
+            return None;
+        }
+        Some(
+            self.expand()
+                .iter()
+                .filter_map(|path| std::fs::metadata(path).ok())
+                .map(|metadata| metadata.len())
+                .sum(),
+        )
+    }
 }
 
 /// One run's reading state: how far each file has been read (ahead of what is committed).
@@ -232,10 +246,12 @@ impl Reader<'_> {
             return Ok(());
         }
         let (index, committed, committed_line) = self.checkpoints.file(path, &head);
-        let (mut offset, mut line) = *self
-            .reached
-            .entry(index)
-            .or_insert((committed, committed_line));
+        let progress = output.progress().clone();
+        let (mut offset, mut line) = *self.reached.entry(index).or_insert_with(|| {
+            // What an earlier run committed counts as read, so that progress starts there.
+            progress.add_bytes(committed);
+            (committed, committed_line)
+        });
         let length = match std::fs::metadata(path) {
             Ok(metadata) => metadata.len(),
             Err(e) => return self.unreadable(path, &label, output, e),
@@ -266,6 +282,7 @@ impl Reader<'_> {
         }
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let checkpoints = self.checkpoints;
+        let mut read_to = offset;
         let reached = match self.format.resolve(path, &head) {
             InputFormat::Jsonl | InputFormat::Auto => {
                 let options = ReadOptions {
@@ -279,7 +296,11 @@ impl Reader<'_> {
                     Some(label),
                     output,
                     options,
-                    &mut |seq, end, line| checkpoints.record(seq, index, end, line),
+                    &mut |seq, end, line| {
+                        checkpoints.record(seq, index, end, line);
+                        progress.add_bytes(end.saturating_sub(read_to));
+                        read_to = read_to.max(end);
+                    },
                 )?
             }
             InputFormat::Txt => {
@@ -291,6 +312,7 @@ impl Reader<'_> {
                 let position = Position::in_file(output.id().clone(), label, 1, 0);
                 let end = content.len() as u64;
                 checkpoints.record(output.next_seq(), index, end, 1);
+                progress.add_bytes(end);
                 record::emit_blocking(
                     output,
                     txt::decode(stem.as_deref(), &content),
@@ -398,6 +420,50 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
         path.display().to_string()
+    }
+
+    #[test]
+    fn progress_reaches_the_input_size_and_a_resumed_run_starts_at_its_checkpoint() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jsonl = write(
+            dir.path(),
+            "a.jsonl",
+            b"{\"id\":\"j1\",\"text\":\"One.\"}\nnot json\n{\"id\":\"j2\",\"text\":\"Two.\"}\n",
+        );
+        let txt = write(dir.path(), "b.txt", b"Body of b.\n");
+        let checkpoints = dir.path().join("checkpoints.json");
+        let run = || {
+            let source = FileSource::new(vec![jsonl.clone(), txt.clone()], InputFormat::Auto)
+                .with_checkpoints(Some(checkpoints.clone()));
+            let expected = source.input_bytes();
+            let channel = Arc::new(Collect::default());
+            let mut output = SourceOutput::new(
+                "wire".into(),
+                channel.clone(),
+                Arc::new(Ignore),
+                BatchLimits::default(),
+            );
+            source
+                .read_all(&mut output)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let progress = output.progress().clone();
+            drop(output);
+            let events = std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()));
+            // Every handle resolves as delivered, so the checkpoint moves to the end.
+            for event in events {
+                event.ack.resolve(AckStatus::Delivered);
+            }
+            (expected, progress.bytes(), progress.records())
+        };
+        assert_eq!(run(), (Some(72), 72, 4));
+        // Everything is committed: the second run reads nothing, yet shows it all as done.
+        assert_eq!(run(), (Some(72), 72, 0));
+        assert_eq!(
+            FileSource::new(vec![jsonl.clone()], InputFormat::Auto)
+                .following(true)
+                .input_bytes(),
+            None
+        );
     }
 
     #[test]

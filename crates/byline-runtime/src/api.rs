@@ -137,14 +137,16 @@ fn escape(label: &str) -> String {
 }
 
 /// Binds `address` now (so that a taken port is reported at start) and serves until the
-/// pipeline has stopped.
+/// pipeline has stopped. Returns the address it is bound to, which tells the port when
+/// `address` asked for any free one (`127.0.0.1:0`).
 pub async fn serve(
     address: &str,
     metrics: MetricsRegistry,
     shutdown: Shutdown,
-) -> std::io::Result<tokio::task::JoinHandle<()>> {
+) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(address).await?;
-    tracing::info!(address, "serving /metrics and /health");
+    let bound = listener.local_addr()?;
+    tracing::info!(address = %bound, "serving /metrics and /health");
     let app = Router::new()
         .route(
             "/metrics",
@@ -162,11 +164,12 @@ pub async fn serve(
                 async move { if stopping { "stopping\n" } else { "ok\n" } }
             }),
         );
-    Ok(tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!("the api server stopped: {e}");
         }
-    }))
+    });
+    Ok((bound, task))
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use byline_core::source::ReadProgress;
 use byline_core::{Registry, Sink, Source, Stage};
 use tokio::sync::mpsc;
 
@@ -65,6 +67,8 @@ pub struct Pipeline {
     data_dir: PathBuf,
     api: Option<ApiConfig>,
     acknowledgements: bool,
+    progress: Arc<ReadProgress>,
+    api_address: Arc<OnceLock<SocketAddr>>,
     pub(crate) sources: Vec<SourceNode>,
     pub(crate) stages: Vec<StageNode>,
     pub(crate) sinks: Vec<SinkNode>,
@@ -76,6 +80,8 @@ impl Pipeline {
             data_dir,
             api,
             acknowledgements: true,
+            progress: Arc::default(),
+            api_address: Arc::default(),
             sources: Vec::new(),
             stages: Vec::new(),
             sinks: Vec::new(),
@@ -138,6 +144,26 @@ impl Pipeline {
     pub fn without_acknowledgements(mut self) -> Pipeline {
         self.acknowledgements = false;
         self
+    }
+
+    /// How far the sources have read, updated while the pipeline runs (for a progress bar).
+    pub fn read_progress(&self) -> Arc<ReadProgress> {
+        self.progress.clone()
+    }
+
+    /// How many bytes the sources will read in all, when every source knows it in advance
+    /// (finite files); `None` otherwise.
+    pub fn input_bytes(&self) -> Option<u64> {
+        if self.sources.is_empty() {
+            return None;
+        }
+        self.sources.iter().map(|s| s.source.input_bytes()).sum()
+    }
+
+    /// Set to the address `[api]` is served on once it is bound: the way to learn the port
+    /// when the config asks for any free one (`address = "127.0.0.1:0"`).
+    pub fn api_address(&self) -> Arc<OnceLock<SocketAddr>> {
+        self.api_address.clone()
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -225,6 +251,7 @@ impl Pipeline {
                 acks,
                 shutdown.clone(),
                 self.acknowledgements,
+                self.progress.clone(),
             )));
         }
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
@@ -304,7 +331,10 @@ impl Pipeline {
                     .collect(),
             };
             match api::serve(&api.address, metrics, shutdown.clone()).await {
-                Ok(task) => api_task = Some(task),
+                Ok((bound, task)) => {
+                    let _ = self.api_address.set(bound);
+                    api_task = Some(task);
+                }
                 Err(e) => {
                     tracing::error!("cannot serve [api] on {}: {e}", api.address);
                     failures.push(format!("[api] cannot listen on {}: {e}", api.address));

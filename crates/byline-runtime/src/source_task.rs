@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use byline_core::source::ReadProgress;
 use byline_core::{BatchLimits, Closed, Event, Source, SourceChannel, SourceError, SourceOutput};
 
 use crate::router::Router;
@@ -81,12 +82,14 @@ pub async fn run(
     acks: Arc<AckTally>,
     shutdown: Shutdown,
     acknowledgements: bool,
+    progress: Arc<ReadProgress>,
 ) -> Result<(), SourceError> {
     let link = Arc::new(SourceLink {
         router: RwLock::new(Some(router)),
         shutdown: shutdown.clone(),
     });
-    let mut output = SourceOutput::new(id.clone(), link.clone(), acks, BatchLimits::default());
+    let mut output = SourceOutput::new(id.clone(), link.clone(), acks, BatchLimits::default())
+        .with_progress(progress);
     if !acknowledgements {
         output = output.without_acknowledgements();
     }

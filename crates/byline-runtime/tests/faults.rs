@@ -303,9 +303,8 @@ async fn metrics_and_health_are_served_while_the_pipeline_runs() {
     let input = dir.path().join("in.jsonl");
     let ids: Vec<String> = (0..50).map(|i| format!("m{i}")).collect();
     write_jsonl(&input, &ids);
-    let address = "127.0.0.1:39598";
     let config = format!(
-        "data_dir = {}\n[api]\naddress = \"{address}\"\n[sources.wire]\ntype = \"file\"\npaths = [{}]\nfollow = true\n[stages.trouble]\ntype = \"troublesome\"\ninputs = [\"wire\"]\n[sinks.out]\ntype = \"file\"\ninputs = [\"trouble\"]\npath = {}\n",
+        "data_dir = {}\n[api]\naddress = \"127.0.0.1:0\"\n[sources.wire]\ntype = \"file\"\npaths = [{}]\nfollow = true\n[stages.trouble]\ntype = \"troublesome\"\ninputs = [\"wire\"]\n[sinks.out]\ntype = \"file\"\ninputs = [\"trouble\"]\npath = {}\n",
         quoted(&dir.path().join("data")),
         quoted(&input),
         quoted(&dir.path().join("out.jsonl"))
@@ -316,10 +315,21 @@ async fn metrics_and_health_are_served_while_the_pipeline_runs() {
         &registry(Written::default()),
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    let bound = pipeline.api_address();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let run = tokio::spawn(pipeline.run_until(async {
         let _ = stopped.await;
     }));
+    let mut address = None;
+    for _ in 0..100 {
+        address = bound.get().map(ToString::to_string);
+        if address.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let address = address.unwrap_or_else(|| panic!("the api was never bound"));
+    let address = address.as_str();
     // The sink acknowledges on its first flush, within about a second.
     let mut metrics = String::new();
     for _ in 0..50 {

@@ -11,6 +11,7 @@ use byline_runtime::{LoadError, Pipeline, RunSummary};
 use clap::Args;
 
 use crate::cli::Options;
+use crate::progress::{self, ProgressDisplay};
 
 /// Run a pipeline from a config file.
 ///
@@ -45,8 +46,13 @@ pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow:
     if args.from_start {
         forget_checkpoints(&pipeline)?;
     }
-    let summary = run_pipeline(pipeline)?;
-    Ok(report(&summary, options, true))
+    let display = progress::wanted(options.quiet)
+        .then(|| ProgressDisplay::start(pipeline.read_progress(), pipeline.input_bytes()));
+    let summary = run_pipeline(pipeline);
+    if let Some(display) = display {
+        display.finish();
+    }
+    Ok(report(&summary?, options, true))
 }
 
 /// Removes the checkpoint file of every source of `pipeline`.
