@@ -51,6 +51,21 @@ fn terminate(child: &Child) {
 }
 
 /// Every JSON line of every file under `dir` whose name starts with `prefix`.
+/// Newline-terminated lines in the output files. Unlike [`lines_of`], safe to call while a
+/// byline process is writing, or after one was killed mid-line.
+fn complete_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("articles"))
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 fn lines_of(dir: &Path, prefix: &str) -> Vec<Value> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -171,12 +186,20 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
     std::thread::sleep(Duration::from_millis(700));
     first.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = first.wait();
-    let after_kill = lines_of(&dir.path().join("out"), "articles").len();
+    let after_kill = complete_lines(&dir.path().join("out"));
     assert!(after_kill < GOOD, "the kill came too late to be mid-run");
 
     // Run 2: resumes, then is asked to stop, and drains.
     let mut second = start(dir.path(), true);
-    std::thread::sleep(Duration::from_millis(700));
+    // Signal only once run 2 is demonstrably running (it has written something), so that a
+    // slow start on a loaded machine cannot meet SIGTERM before its handler is installed.
+    let running_by = std::time::Instant::now() + Duration::from_secs(20);
+    while complete_lines(&dir.path().join("out")) <= after_kill
+        && std::time::Instant::now() < running_by
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
     terminate(&second);
     let status = wait_at_most(&mut second, Duration::from_secs(15));
     assert!(
