@@ -96,62 +96,47 @@ pub enum BuildError {
     Invalid(String),
 }
 
-type StageBuilder =
-    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Stage>, BuildError> + Send + Sync>;
+type Builder<T> =
+    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<T>, BuildError> + Send + Sync>;
+
+/// A registered component type: its one-line description and how to build one from its
+/// config table.
+pub struct Factory<T: ?Sized> {
+    pub description: &'static str,
+    build: Builder<T>,
+}
+
+impl<T: ?Sized> Factory<T> {
+    /// Wraps `build`, which takes the component's config already deserialized into `C`.
+    fn new<C, F>(description: &'static str, build: F) -> Factory<T>
+    where
+        C: DeserializeOwned + 'static,
+        F: Fn(C, &BuildContext) -> Result<Box<T>, BuildError> + Send + Sync + 'static,
+    {
+        Factory {
+            description,
+            build: Box::new(move |raw, context| {
+                let config: C = raw.parse()?;
+                build(config, context)
+            }),
+        }
+    }
+
+    pub fn build(
+        &self,
+        config: RawConfig<'_>,
+        context: &BuildContext,
+    ) -> Result<Box<T>, BuildError> {
+        (self.build)(config, context)
+    }
+}
 
 /// A registered stage type.
-pub struct StageFactory {
-    pub description: &'static str,
-    build: StageBuilder,
-}
-
-impl StageFactory {
-    pub fn build(
-        &self,
-        config: RawConfig<'_>,
-        context: &BuildContext,
-    ) -> Result<Box<dyn Stage>, BuildError> {
-        (self.build)(config, context)
-    }
-}
-
-type SourceBuilder =
-    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Source>, BuildError> + Send + Sync>;
-
+pub type StageFactory = Factory<dyn Stage>;
 /// A registered source type.
-pub struct SourceFactory {
-    pub description: &'static str,
-    build: SourceBuilder,
-}
-
-impl SourceFactory {
-    pub fn build(
-        &self,
-        config: RawConfig<'_>,
-        context: &BuildContext,
-    ) -> Result<Box<dyn Source>, BuildError> {
-        (self.build)(config, context)
-    }
-}
-
-type SinkBuilder =
-    Box<dyn Fn(RawConfig<'_>, &BuildContext) -> Result<Box<dyn Sink>, BuildError> + Send + Sync>;
-
+pub type SourceFactory = Factory<dyn Source>;
 /// A registered sink type.
-pub struct SinkFactory {
-    pub description: &'static str,
-    build: SinkBuilder,
-}
-
-impl SinkFactory {
-    pub fn build(
-        &self,
-        config: RawConfig<'_>,
-        context: &BuildContext,
-    ) -> Result<Box<dyn Sink>, BuildError> {
-        (self.build)(config, context)
-    }
-}
+pub type SinkFactory = Factory<dyn Sink>;
 
 /// Component types by name. Built-ins and plugins register the same way:
 ///
@@ -184,12 +169,8 @@ impl Registry {
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Stage>, BuildError> + Send + Sync + 'static,
     {
-        let build: StageBuilder = Box::new(move |raw, context| {
-            let config: C = raw.parse()?;
-            build(config, context)
-        });
         self.stages
-            .insert(type_name, StageFactory { description, build });
+            .insert(type_name, Factory::new(description, build));
     }
 
     pub fn stage(&self, type_name: &str) -> Option<&StageFactory> {
@@ -211,12 +192,8 @@ impl Registry {
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Source>, BuildError> + Send + Sync + 'static,
     {
-        let build: SourceBuilder = Box::new(move |raw, context| {
-            let config: C = raw.parse()?;
-            build(config, context)
-        });
         self.sources
-            .insert(type_name, SourceFactory { description, build });
+            .insert(type_name, Factory::new(description, build));
     }
 
     pub fn source(&self, type_name: &str) -> Option<&SourceFactory> {
@@ -238,12 +215,8 @@ impl Registry {
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Sink>, BuildError> + Send + Sync + 'static,
     {
-        let build: SinkBuilder = Box::new(move |raw, context| {
-            let config: C = raw.parse()?;
-            build(config, context)
-        });
         self.sinks
-            .insert(type_name, SinkFactory { description, build });
+            .insert(type_name, Factory::new(description, build));
     }
 
     pub fn sink(&self, type_name: &str) -> Option<&SinkFactory> {
