@@ -115,7 +115,7 @@ impl Stage for EntitiesStage {
 pub fn register(registry: &mut Registry) {
     registry.register_stage(
         "entities",
-        "Named entities (PER, ORG, LOC, MISC) with article-level canonical names",
+        "tags named entities (PER, ORG, LOC, MISC) and gives each its canonical name in the article",
         |config: EntitiesConfig, _context| {
             EntitiesStage::from_config(&config).map(|s| Box::new(s) as Box<dyn Stage>)
         },
