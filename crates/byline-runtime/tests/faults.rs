@@ -2,6 +2,10 @@
 //! fails for a while, and (as a property) random faults everywhere. Nothing is lost: every
 //! article is delivered or reaches the dead letters.
 
+mod common;
+
+use common::{quoted, read_lines, run_with, write_jsonl};
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -101,35 +105,8 @@ fn registry(written: Written) -> Registry {
     registry
 }
 
-fn quoted(path: &Path) -> String {
-    Value::String(path.display().to_string()).to_string()
-}
-
 async fn run(config: &str, written: Written) -> RunSummary {
-    let pipeline = Pipeline::from_toml(config, Path::new("test.toml"), &registry(written))
-        .unwrap_or_else(|e| panic!("{e}\n{config}"));
-    pipeline.run_until(std::future::pending()).await
-}
-
-fn read_lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-fn write_jsonl(path: &Path, ids: &[String]) {
-    let content: String = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "{}\n",
-                serde_json::json!({"id": id, "text": format!("Text of {id}.")})
-            )
-        })
-        .collect();
-    std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    run_with(config, &registry(written)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,10 @@
 //! Pipelines run end to end on real files: order, fan-out, dead letters, panics, drops,
 //! stopping, and acknowledgements that add up.
 
+mod common;
+
+use common::{ids, quoted, read_lines, run_with, write_jsonl};
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -67,42 +71,8 @@ fn registry() -> Registry {
     registry
 }
 
-fn quoted(path: &Path) -> String {
-    Value::String(path.display().to_string()).to_string()
-}
-
 async fn run(config: &str) -> RunSummary {
-    let pipeline = Pipeline::from_toml(config, Path::new("test.toml"), &registry())
-        .unwrap_or_else(|e| panic!("{e}\n{config}"));
-    pipeline.run_until(std::future::pending()).await
-}
-
-fn read_lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-fn ids(lines: &[Value]) -> Vec<String> {
-    lines
-        .iter()
-        .map(|v| v["id"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
-fn write_jsonl(path: &Path, ids: &[String]) {
-    let content: String = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "{}\n",
-                serde_json::json!({"id": id, "text": format!("Text of {id}.")})
-            )
-        })
-        .collect();
-    std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    run_with(config, &registry()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
