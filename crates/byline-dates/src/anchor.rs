@@ -180,7 +180,13 @@ impl Anchor {
     ) -> Option<i32> {
         let dct = self.dct?;
         let base = dct.year();
-        let candidate = |year: i32| NaiveDate::from_ymd_opt(year, month, day.unwrap_or(15).min(28));
+        // The real day, so "Jan. 31" is three months from Oct. 31, not 89 days; February 29
+        // falls back to the 28th in common years.
+        let candidate = |year: i32| {
+            let day = day.unwrap_or(15);
+            NaiveDate::from_ymd_opt(year, month, day)
+                .or_else(|| NaiveDate::from_ymd_opt(year, month, day.min(28)))
+        };
         let distance = |year: i32| candidate(year).map(|c| (c - dct).num_days());
         let same = distance(base)?;
         // The nearest reading first (a date just across New Year belongs to that year),
@@ -273,6 +279,12 @@ mod tests {
         assert_eq!(dct().month_of_year(3, Direction::Forward), "2022-03");
         assert_eq!(dct().month_day(8, 31, Direction::Nearest), "2021-08-31");
         assert_eq!(dct().month_day(12, 31, Direction::Backward), "2020-12-31");
+        // A past tense reaches back across the ninety-day slack: "the year ended Jan. 31"
+        // written on Oct. 31 is the January just gone.
+        let october = Anchor {
+            dct: NaiveDate::from_ymd_opt(1989, 10, 31),
+        };
+        assert_eq!(october.month_day(1, 31, Direction::Backward), "1989-01-31");
         let january = Anchor {
             dct: NaiveDate::from_ymd_opt(2021, 1, 5),
         };

@@ -140,6 +140,9 @@ pub(crate) enum Lex {
     /// "nineties": a decade of the 1900s (the value's first three digits).
     DecadeWord(u32),
     Fiscal,
+    /// "term", "date": nouns that are time only after a modifier ("the near term", "a
+    /// later date"), never alone.
+    VagueHead,
 }
 
 const ENTRIES: &[(&str, Lex)] = &[
@@ -722,6 +725,8 @@ const ENTRIES: &[(&str, Lex)] = &[
     ("eighties", Lex::DecadeWord(198)),
     ("nineties", Lex::DecadeWord(199)),
     ("fiscal", Lex::Fiscal),
+    ("term", Lex::VagueHead),
+    ("date", Lex::VagueHead),
 ];
 
 static LEXICON: LazyLock<HashMap<&'static str, Lex>> =

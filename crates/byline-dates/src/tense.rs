@@ -178,7 +178,28 @@ pub(crate) fn direction(words: &[Word<'_>], first: usize, last: usize) -> Direct
             break;
         }
     }
-    best.map_or(Direction::Nearest, |(_, d)| d)
+    if let Some((_, d)) = best {
+        return d;
+    }
+    // Nothing near, but the expression opens the sentence: a long fronted phrase ("In
+    // January, a week after the anniversary of the decision, a bombing killed ...") takes
+    // the tense of the main clause's verb, however far off. Elsewhere a distant verb more
+    // often belongs to another clause.
+    if first <= 1 {
+        let after = (last + 1 + WINDOW).min(words.len())..words.len();
+        if let Some(d) = after.into_iter().find_map(|i| cue(words, i)) {
+            return d;
+        }
+    }
+    Direction::Nearest
+}
+
+/// A past perfect right before word `i` ("had been due to", "had been scheduled"): the
+/// arrangement it names was made, and usually ran out, before the article.
+fn after_past_perfect(words: &[Word<'_>], i: usize) -> bool {
+    let is =
+        |at: Option<usize>, word: &str| at.and_then(|at| words.get(at)).is_some_and(|w| w.is(word));
+    is(i.checked_sub(1), "had") || (is(i.checked_sub(1), "been") && is(i.checked_sub(2), "had"))
 }
 
 /// Words before an infinitive that make it an arrangement: "set to resume", "is to meet".
@@ -189,7 +210,18 @@ const ARRANGED: &[&str] = &[
 fn cue(words: &[Word<'_>], i: usize) -> Option<Direction> {
     let word = &words[i];
     if word.is("to") && i > 0 && words[i - 1].is_any(ARRANGED) {
+        if after_past_perfect(words, i - 1) {
+            return Some(Direction::Backward);
+        }
         return Some(Direction::Forward);
+    }
+    // "the record high set on Aug. 6": a participle placed in time, not "set to" or
+    // "set for" an arrangement.
+    if word.is("set")
+        && words.get(i + 1).is_some_and(|w| w.is_any(&["on", "in"]))
+        && !(i > 0 && words[i - 1].is_any(&["is", "are", "be", "will"]))
+    {
+        return Some(Direction::Backward);
     }
     // "plan to", "planned a rally": forward; the noun ("the plan", "its plans") says
     // nothing about time.
@@ -216,6 +248,9 @@ fn cue(words: &[Word<'_>], i: usize) -> Option<Direction> {
             "a", "an", "the", "still", "very", "newly", "so", "its", "their", "his", "her", "our",
         ]);
     if word.is_any(FUTURE) {
+        if after_past_perfect(words, i) {
+            return Some(Direction::Backward);
+        }
         return Some(Direction::Forward);
     }
     if word.is_any(PAST) && !passive {
@@ -298,6 +333,33 @@ mod tests {
         );
         assert_eq!(
             direction_of("Few had filed reports by Friday.", "Friday"),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of("The offer had been due to expire Friday.", "Friday"),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of(
+                "The bid had been scheduled to expire at midnight Friday.",
+                "Friday"
+            ),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of("The offer is due to expire Friday.", "Friday"),
+            Direction::Forward
+        );
+        assert_eq!(
+            direction_of("Stocks were close to the record set on Friday.", "Friday"),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of(
+                "In January, a week after the tenth anniversary of the founding of the town \
+                 council, a storm in the northern hills of the province destroyed a bridge.",
+                "January"
+            ),
             Direction::Backward
         );
         assert_eq!(

@@ -208,6 +208,22 @@ const SPAN_WORDS: &[&str] = &[
     "whole",
 ];
 
+/// Words that make a bare "quarters" a span of time.
+const QUARTER_MODIFIERS: &[&str] = &[
+    "future",
+    "recent",
+    "coming",
+    "past",
+    "previous",
+    "prior",
+    "consecutive",
+    "successive",
+    "straight",
+    "subsequent",
+    "later",
+    "earlier",
+];
+
 /// "three days", "the past three years", "a decade", "two-year", "several months", "years".
 pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     let mut j = i;
@@ -262,9 +278,9 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         return None;
     }
     if unit == Unit::Second
-        && cx
-            .word(unit_index + 1)
-            .is_some_and(|w| w.lex.is_none() && w.text.starts_with(char::is_alphabetic))
+        && cx.word(unit_index + 1).is_some_and(|w| {
+            matches!(w.lex, None | Some(Lex::VagueHead)) && w.text.starts_with(char::is_alphabetic)
+        })
         && !plural
     {
         return None;
@@ -274,6 +290,17 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         if !(determined && plural && cx.is(i, "the") && cx.is(i + 1, "years")) {
             return None;
         }
+    }
+    // Bare "quarters" are rooms ("living quarters", "inspect such quarters"); as time
+    // they come with a count or a time word ("recent quarters", "fourth quarters").
+    if amount.is_none()
+        && unit == Unit::Quarter
+        && !determined
+        && !(unit_index > 0
+            && (cx.is_any(unit_index - 1, QUARTER_MODIFIERS)
+                || matches!(cx.lex(unit_index - 1), Some(Lex::Ordinal(_)))))
+    {
+        return None;
     }
     if amount.is_none() && cx.word(unit_index).is_some_and(|w| w.starts_upper()) && unit_index > 0 {
         return None;
@@ -329,6 +356,15 @@ mod tests {
 
     #[test]
     fn durations() {
+        assert_eq!(tag("Inspectors searched the living quarters."), []);
+        assert_eq!(
+            tag("It will cut tax payments in future quarters."),
+            [("quarters", "DURATION", "PXQ", None)]
+        );
+        assert_eq!(
+            tag("Margins have narrowed for several quarters."),
+            [("several quarters", "DURATION", "PXQ", None)]
+        );
         assert_eq!(
             tag("for three days"),
             [("three days", "DURATION", "P3D", None)]

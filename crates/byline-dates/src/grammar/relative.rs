@@ -637,6 +637,21 @@ pub(crate) fn reference(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         if next.is_any(&["near", "distant", "foreseeable", "immediate"]) && cx.is(i + 2, "future") {
             return Some(Found::date(i, i + 2, Reference::Future.value()));
         }
+        // "in the near term", "over the long term": the future, unlike a "short-term loan"
+        // or "the term of the contract".
+        if next.is_any(&["near", "short", "long", "longer", "medium"])
+            && cx.is(i + 2, "term")
+            && !cx.word(i + 1).is_some_and(|w| w.hyphen_after)
+            && i > 0
+            && cx.is_any(
+                i - 1,
+                &[
+                    "in", "over", "for", "of", "during", "through", "beyond", "into",
+                ],
+            )
+        {
+            return Some(Found::date(i, i + 2, Reference::Future.value()));
+        }
         if next.is_any(&["coming", "next"])
             && cx.is_any(i + 2, &["few", "several"])
             && plural_unit(i + 3)
@@ -653,6 +668,10 @@ pub(crate) fn reference(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             return Some(Found::date(i, i + 1, Reference::Present.value()));
         }
         return None;
+    }
+    // "at a later date": some time to come.
+    if word.is("a") && cx.is_any(i + 1, &["later", "future"]) && cx.is(i + 2, "date") {
+        return Some(Found::date(i, i + 2, Reference::Future.value()));
     }
     if word.is("these") && cx.is(i + 1, "days") {
         return Some(Found::date(i, i + 1, Reference::Present.value()));
@@ -808,6 +827,17 @@ mod tests {
 
     #[test]
     fn references() {
+        assert_eq!(
+            tag("Profits will suffer in the near term."),
+            [("the near term", "DATE", "FUTURE_REF", None)]
+        );
+        assert_eq!(tag("She won a second term."), []);
+        assert_eq!(tag("a short-term loan"), []);
+        assert_eq!(
+            tag("The talks will resume at a later date."),
+            [("a later date", "DATE", "FUTURE_REF", None)]
+        );
+        assert_eq!(tag("No date was set."), []);
         assert_eq!(tag("recently"), [("recently", "DATE", "PAST_REF", None)]);
         assert_eq!(tag("now"), [("now", "DATE", "PRESENT_REF", None)]);
         assert_eq!(

@@ -43,6 +43,7 @@ pub(crate) fn set_expression(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
             {
                 return None;
             }
+
             return Some(set(i, i, period));
         }
         Some(Lex::Weekday { day, plural: true }) if word.starts_upper() => {
@@ -126,6 +127,10 @@ mod tests {
         assert_eq!(
             tag("on Tuesday nights"),
             [("Tuesday nights", "SET", "XXXX-WXX-2TNI", None)]
+        );
+        assert_eq!(
+            tag("Prices are updated daily by the agency."),
+            [("daily", "SET", "P1D", None)]
         );
     }
 }
