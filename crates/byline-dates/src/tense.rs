@@ -124,6 +124,9 @@ const DEADLINE: &[&str] = &["until", "till", "by", "effective"];
 /// they belong to another clause ("On April 8, police, wondering how he could ...").
 const MODALS: &[&str] = &["would", "might", "may", "could"];
 const MODAL_REACH: usize = 3;
+const MODALS_AND_WILL: &[&str] = &[
+    "would", "might", "may", "could", "will", "shall", "should", "must", "'ll", "’ll",
+];
 
 /// The resolution direction for the expression spanning words `first..=last`.
 pub(crate) fn direction(words: &[Word<'_>], first: usize, last: usize) -> Direction {
@@ -247,6 +250,16 @@ fn cue(words: &[Word<'_>], i: usize) -> Option<Direction> {
         && words[i - 1].is_any(&[
             "a", "an", "the", "still", "very", "newly", "so", "its", "their", "his", "her", "our",
         ]);
+    // A present perfect ("prices have come down from mid-October") looks back; "have to"
+    // is an obligation and "will have" a future perfect.
+    if word.is_any(&["has", "have", "'ve", "’ve"])
+        && words.get(i + 1).is_some_and(|w| {
+            !w.is_any(&["to", "a", "an", "the", "no", "not", "n't", "’t"]) && w.lex.is_none()
+        })
+        && !(i > 0 && words[i - 1].is_any(MODALS_AND_WILL))
+    {
+        return Some(Direction::Backward);
+    }
     if word.is_any(FUTURE) {
         if after_past_perfect(words, i) {
             return Some(Direction::Backward);
@@ -345,6 +358,14 @@ mod tests {
                 "Friday"
             ),
             Direction::Backward
+        );
+        assert_eq!(
+            direction_of("Prices have come down since October.", "October"),
+            Direction::Backward
+        );
+        assert_eq!(
+            direction_of("They will have finished by October.", "October"),
+            Direction::Forward
         );
         assert_eq!(
             direction_of("The offer is due to expire Friday.", "Friday"),

@@ -4,7 +4,7 @@
 use byline_core::TimexType;
 
 use super::{Context, Found};
-use crate::lexicon::{Lex, Unit};
+use crate::lexicon::{Lex, Reference, Unit};
 use crate::words::Numeric;
 
 /// A count in front of a unit.
@@ -346,6 +346,20 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     } else {
         last
     };
+    // "Islam will one day be ...": after a modal, "one day" is some day to come, not a
+    // stretch of 24 hours.
+    if unit == Unit::Day
+        && !plural
+        && cx.is(i, "one")
+        && last == i + 1
+        && i > 0
+        && cx.is_any(
+            i - 1,
+            &["will", "would", "could", "may", "might", "can", "shall"],
+        )
+    {
+        return Some(Found::date(i, last, Reference::Future.value()));
+    }
     let value = format_duration(value, unit, half)?;
     Some(Found::new(i, last, TimexType::Duration, value))
 }
@@ -357,6 +371,14 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(tag("Inspectors searched the living quarters."), []);
+        assert_eq!(
+            tag("She will one day lead the party."),
+            [("one day", "DATE", "FUTURE_REF", None)]
+        );
+        assert_eq!(
+            tag("The strike lasted one day."),
+            [("one day", "DURATION", "P1D", None)]
+        );
         assert_eq!(
             tag("It will cut tax payments in future quarters."),
             [("quarters", "DURATION", "PXQ", None)]

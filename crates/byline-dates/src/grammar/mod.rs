@@ -368,6 +368,7 @@ fn may_start(word: &Word<'_>) -> bool {
             "the"
                 | "this"
                 | "that"
+                | "then"
                 | "last"
                 | "next"
                 | "past"

@@ -257,7 +257,7 @@ pub(crate) fn weekday_governed(
     let Some(Lex::Weekday { day, plural: false }) = cx.lex(j) else {
         return None;
     };
-    if !cx.word(j)?.starts_upper() {
+    if !cx.word(j)?.starts_upper() || super::sets::shared_plural_part(cx, j).is_some() {
         return None;
     }
     let part = part_of_day_at(cx, j + 1);
@@ -457,10 +457,14 @@ fn narrative_month(cx: &Context<'_, '_>, step: i32) -> String {
     }
 }
 
-/// The quarter financial news talks about when it says "the quarter": the last completed
-/// one, whose results are being reported.
+/// The quarter financial news talks about when it says "the quarter" or "the latest
+/// period": the one the report has named ("the fiscal first quarter ... in the quarter"),
+/// or else the last completed one, whose results are being reported.
 fn last_reported_quarter(cx: &Context<'_, '_>) -> String {
-    cx.anchor.quarter(-1)
+    match cx.quarter {
+        Some(_) => shifted_quarter(cx, 0),
+        None => cx.anchor.quarter(-1),
+    }
 }
 
 fn shifted_quarter(cx: &Context<'_, '_>, by: i32) -> String {
@@ -673,6 +677,10 @@ pub(crate) fn reference(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     if word.is("a") && cx.is_any(i + 1, &["later", "future"]) && cx.is(i + 2, "date") {
         return Some(Found::date(i, i + 2, Reference::Future.value()));
     }
+    // "the then current price": current as of a past time.
+    if word.is("then") && cx.is(i + 1, "current") && cx.lex(i + 2).is_none() {
+        return Some(Found::date(i, i + 1, Reference::Past.value()));
+    }
     if word.is("these") && cx.is(i + 1, "days") {
         return Some(Found::date(i, i + 1, Reference::Present.value()));
     }
@@ -838,6 +846,10 @@ mod tests {
             [("a later date", "DATE", "FUTURE_REF", None)]
         );
         assert_eq!(tag("No date was set."), []);
+        assert_eq!(
+            tag("shares at half the then current price"),
+            [("then current", "DATE", "PAST_REF", None)]
+        );
         assert_eq!(tag("recently"), [("recently", "DATE", "PAST_REF", None)]);
         assert_eq!(tag("now"), [("now", "DATE", "PRESENT_REF", None)]);
         assert_eq!(

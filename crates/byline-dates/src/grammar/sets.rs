@@ -5,7 +5,7 @@ use byline_core::TimexType;
 
 use super::durations::{format_duration, quantity};
 use super::{Context, Found};
-use crate::lexicon::{Lex, Unit};
+use crate::lexicon::{Lex, PartOfDay, Unit};
 
 /// Does the "a" at `i` make a rate of the amount just before it: "$2 million a year",
 /// "700 seats a week", "24 hours a day"? A preposition in between makes it a stretch of
@@ -24,6 +24,20 @@ pub(crate) fn is_rate(cx: &Context<'_, '_>, i: usize) -> bool {
             "in", "for", "within", "after", "over", "about", "than", "from", "to", "by",
         ],
     )
+}
+
+/// "on Monday and Tuesday nights": the weekday at `i` shares the plural part of day of
+/// the one coordinated with it, and so is a set too.
+pub(crate) fn shared_plural_part(cx: &Context<'_, '_>, i: usize) -> Option<PartOfDay> {
+    if !cx.is_any(i + 1, &["and", "or"])
+        || !matches!(cx.lex(i + 2), Some(Lex::Weekday { plural: false, .. }))
+    {
+        return None;
+    }
+    match cx.lex(i + 3) {
+        Some(Lex::PartOfDay { part, plural: true }) => Some(part),
+        _ => None,
+    }
 }
 
 fn set(first: usize, last: usize, value: impl Into<String>) -> Found {
@@ -52,6 +66,9 @@ pub(crate) fn set_expression(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         Some(Lex::Weekday { day, plural: false }) if word.starts_upper() => {
             if let Some(Lex::PartOfDay { part, plural: true }) = cx.lex(i + 1) {
                 return Some(set(i, i + 1, format!("XXXX-WXX-{day}T{}", part.code())));
+            }
+            if let Some(part) = shared_plural_part(cx, i) {
+                return Some(set(i, i, format!("XXXX-WXX-{day}T{}", part.code())));
             }
             return None;
         }
@@ -127,6 +144,13 @@ mod tests {
         assert_eq!(
             tag("on Tuesday nights"),
             [("Tuesday nights", "SET", "XXXX-WXX-2TNI", None)]
+        );
+        assert_eq!(
+            tag("flights on Monday and Tuesday nights"),
+            [
+                ("Monday", "SET", "XXXX-WXX-1TNI", None),
+                ("Tuesday nights", "SET", "XXXX-WXX-2TNI", None)
+            ]
         );
         assert_eq!(
             tag("Prices are updated daily by the agency."),
