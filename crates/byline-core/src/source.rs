@@ -368,19 +368,24 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn batches_fill_up_and_the_rest_is_sent_on_drop() {
+    /// An output for source "s" whose batches land in the returned collector.
+    fn collecting_output(limits: BatchLimits) -> (SourceOutput, Arc<Collect>) {
         let channel = Arc::new(Collect::default());
-        let limits = BatchLimits {
-            max_events: 2,
-            max_bytes: 1000,
-        };
-        let mut output = SourceOutput::new(
+        let output = SourceOutput::new(
             "s".into(),
             channel.clone(),
             Arc::new(Count::default()),
             limits,
         );
+        (output, channel)
+    }
+
+    #[test]
+    fn batches_fill_up_and_the_rest_is_sent_on_drop() {
+        let (mut output, channel) = collecting_output(BatchLimits {
+            max_events: 2,
+            max_bytes: 1000,
+        });
         for i in 0..5 {
             let position = Position::of_source(output.id().clone());
             output
@@ -403,17 +408,10 @@ mod tests {
 
     #[test]
     fn a_byte_budget_closes_a_batch_early() {
-        let channel = Arc::new(Collect::default());
-        let limits = BatchLimits {
+        let (mut output, channel) = collecting_output(BatchLimits {
             max_events: 100,
             max_bytes: 10,
-        };
-        let mut output = SourceOutput::new(
-            "s".into(),
-            channel.clone(),
-            Arc::new(Count::default()),
-            limits,
-        );
+        });
         let position = Position::of_source(output.id().clone());
         output
             .article_blocking(Article::new("big", "0123456789ab"), position)

@@ -124,8 +124,10 @@ const DEADLINE: &[&str] = &["until", "till", "by", "effective"];
 /// they belong to another clause ("On April 8, police, wondering how he could ...").
 const MODALS: &[&str] = &["would", "might", "may", "could"];
 const MODAL_REACH: usize = 3;
-const MODALS_AND_WILL: &[&str] = &[
-    "would", "might", "may", "could", "will", "shall", "should", "must", "'ll", "’ll",
+/// Every modal auxiliary, "will" included: what precedes a bare verb ("will have
+/// finished", "will one day lead").
+pub(crate) const MODAL_AUXILIARIES: &[&str] = &[
+    "would", "might", "may", "could", "can", "will", "shall", "should", "must", "'ll", "’ll",
 ];
 
 /// The resolution direction for the expression spanning words `first..=last`.
@@ -189,8 +191,8 @@ pub(crate) fn direction(words: &[Word<'_>], first: usize, last: usize) -> Direct
     // the tense of the main clause's verb, however far off. Elsewhere a distant verb more
     // often belongs to another clause.
     if first <= 1 {
-        let after = (last + 1 + WINDOW).min(words.len())..words.len();
-        if let Some(d) = after.into_iter().find_map(|i| cue(words, i)) {
+        let mut after = (last + 1 + WINDOW).min(words.len())..words.len();
+        if let Some(d) = after.find_map(|i| cue(words, i)) {
             return d;
         }
     }
@@ -256,7 +258,7 @@ fn cue(words: &[Word<'_>], i: usize) -> Option<Direction> {
         && words.get(i + 1).is_some_and(|w| {
             !w.is_any(&["to", "a", "an", "the", "no", "not", "n't", "’t"]) && w.lex.is_none()
         })
-        && !(i > 0 && words[i - 1].is_any(MODALS_AND_WILL))
+        && !(i > 0 && words[i - 1].is_any(MODAL_AUXILIARIES))
     {
         return Some(Direction::Backward);
     }

@@ -353,10 +353,7 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
         && cx.is(i, "one")
         && last == i + 1
         && i > 0
-        && cx.is_any(
-            i - 1,
-            &["will", "would", "could", "may", "might", "can", "shall"],
-        )
+        && cx.is_any(i - 1, crate::tense::MODAL_AUXILIARIES)
     {
         return Some(Found::date(i, last, Reference::Future.value()));
     }
