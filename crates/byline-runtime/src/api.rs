@@ -5,13 +5,13 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use crate::shutdown::Shutdown;
-use crate::summary::{AckTally, ComponentMetrics, PROCESSING_BUCKETS};
+use crate::health::{HealthCheck, Status};
+use crate::summary::{AckTally, ComponentMetrics, PROCESSING_BUCKETS, unix_millis};
 
 /// What kind of component a set of counters belongs to, as the `kind` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,39 @@ impl MetricsRegistry {
                 );
             }
         }
+        let sinks = || {
+            self.components
+                .iter()
+                .filter(|(kind, _, _)| *kind == Kind::Sink)
+        };
+        let name = "byline_sink_retrying";
+        let _ = writeln!(
+            out,
+            "# HELP {name} 1 while a sink retries a failed write or flush.\n# TYPE {name} gauge"
+        );
+        for (_, id, metrics) in sinks() {
+            let _ = writeln!(
+                out,
+                "{name}{{component=\"{}\"}} {}",
+                escape(id),
+                u8::from(metrics.is_retrying())
+            );
+        }
+        let name = "byline_sink_last_delivery_timestamp_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} When a sink last acknowledged records (Unix time; 0: never).\n# TYPE {name} gauge"
+        );
+        for (_, id, metrics) in sinks() {
+            let millis = ComponentMetrics::get(&metrics.last_delivery_ms);
+            let _ = writeln!(
+                out,
+                "{name}{{component=\"{}\"}} {}.{:03}",
+                escape(id),
+                millis / 1000,
+                millis % 1000
+            );
+        }
         let name = "byline_processing_seconds";
         let _ = writeln!(
             out,
@@ -141,9 +174,9 @@ fn escape(label: &str) -> String {
 /// `address` asked for any free one (`127.0.0.1:0`).
 pub async fn serve(
     address: &str,
-    metrics: MetricsRegistry,
-    shutdown: Shutdown,
+    health: HealthCheck,
 ) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+    let metrics = health.metrics.clone();
     let listener = TcpListener::bind(address).await?;
     let bound = listener.local_addr()?;
     tracing::info!(address = %bound, "serving /metrics and /health");
@@ -160,8 +193,20 @@ pub async fn serve(
         .route(
             "/health",
             get(move || {
-                let stopping = shutdown.is_triggered();
-                async move { if stopping { "stopping\n" } else { "ok\n" } }
+                let report = health.report(unix_millis());
+                async move {
+                    let status = match report.status {
+                        Status::Ok => StatusCode::OK,
+                        Status::Degraded | Status::Stopping => StatusCode::SERVICE_UNAVAILABLE,
+                    };
+                    let body = serde_json::to_string(&report).unwrap_or_default();
+                    (
+                        status,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        body + "\n",
+                    )
+                        .into_response()
+                }
             }),
         );
     let task = tokio::spawn(async move {

@@ -36,7 +36,11 @@ pub fn build(
     let Some(parsed) = config::parse(&interpolated, &mut reporter) else {
         return Err(ConfigErrors::new(path, text, reporter.diagnostics));
     };
-    let mut pipeline = Pipeline::empty(parsed.data_dir.clone(), parsed.api.clone());
+    let mut pipeline = Pipeline::empty(
+        parsed.data_dir.clone(),
+        parsed.drain_timeout,
+        parsed.api.clone(),
+    );
     let mut specs = Vec::new();
     let mut layers = HashMap::new();
     for component in parsed.components {

@@ -133,7 +133,24 @@ impl ComponentSpec {
 pub struct ApiConfig {
     /// `host:port` to listen on, such as `127.0.0.1:9598`.
     pub address: String,
+    /// `/health` reports `degraded` when articles are in flight but none has been
+    /// delivered for this long (`"30s"` by default).
+    #[serde(default)]
+    pub stall_timeout: Option<String>,
 }
+
+impl ApiConfig {
+    /// `stall_timeout`, read (the value was checked when the file was parsed).
+    pub fn stall_timeout(&self) -> Duration {
+        self.stall_timeout
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or(DEFAULT_STALL_TIMEOUT)
+    }
+}
+
+/// See [`ApiConfig::stall_timeout`].
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A component table after phase one: the runtime's part, and the rest for the factory.
 pub struct ComponentConfig<'a> {
@@ -144,6 +161,8 @@ pub struct ComponentConfig<'a> {
 /// A pipeline file after phase one.
 pub struct ParsedConfig<'a> {
     pub data_dir: PathBuf,
+    /// How long sources and a failing sink get to finish after a stop request.
+    pub drain_timeout: Duration,
     pub api: Option<ApiConfig>,
     pub components: Vec<ComponentConfig<'a>>,
 }
@@ -197,6 +216,7 @@ pub fn parse<'a>(
     };
     let mut parsed = ParsedConfig {
         data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+        drain_timeout: crate::shutdown::DEFAULT_DRAIN_TIMEOUT,
         api: None,
         components: Vec::new(),
     };
@@ -208,15 +228,39 @@ pub fn parse<'a>(
                     parsed.data_dir = PathBuf::from(dir);
                 }
             }
+            "drain_timeout" => {
+                let span = value.span();
+                if let Some(text) = deserialize::<String>(value, reporter, None, Some("drain_timeout")) {
+                    match parse_duration(&text) {
+                        Some(duration) => parsed.drain_timeout = duration,
+                        None => reporter.error(
+                            format!("`{text}` is not a duration such as \"500ms\", \"5s\" or \"2m\""),
+                            Some(span),
+                            None,
+                            Some("drain_timeout"),
+                        ),
+                    }
+                }
+            }
             "api" => {
                 let span = value.span();
                 if let Some(api) = deserialize::<ApiConfig>(value, reporter, Some("api".into()), None) {
                     if api.address.parse::<SocketAddr>().is_err() {
                         reporter.error(
                             format!("`{}` is not an address such as 127.0.0.1:9598", api.address),
-                            Some(span),
+                            Some(span.clone()),
                             Some("api".into()),
                             Some("address"),
+                        );
+                    }
+                    if let Some(text) = &api.stall_timeout
+                        && parse_duration(text).is_none()
+                    {
+                        reporter.error(
+                            format!("`{text}` is not a duration such as \"30s\" or \"2m\""),
+                            Some(span),
+                            Some("api".into()),
+                            Some("stall_timeout"),
                         );
                     }
                     parsed.api = Some(api);
@@ -227,7 +271,7 @@ pub fn parse<'a>(
             "sinks" => section(ComponentKind::Sink, value, reporter, &mut parsed.components),
             other => reporter.error(
                 format!(
-                    "unknown top-level key `{other}`, expected `data_dir`, `api`, `sources`, `stages` or `sinks`"
+                    "unknown top-level key `{other}`, expected `data_dir`, `drain_timeout`, `api`, `sources`, `stages` or `sinks`"
                 ),
                 Some(key_span),
                 None,

@@ -17,8 +17,10 @@
 pub mod api;
 pub mod build;
 pub mod config;
+pub mod data_dir_lock;
 pub mod diagnostics;
 pub mod graph;
+pub mod health;
 pub mod interpolate;
 pub mod pipeline;
 pub mod router;
@@ -30,6 +32,7 @@ pub mod summary;
 pub mod watchdog;
 
 pub use config::DEFAULT_DATA_DIR;
+pub use data_dir_lock::{DataDirLock, LockError};
 pub use diagnostics::{ConfigErrors, Diagnostic, Location};
 pub use pipeline::{LoadError, Pipeline};
 pub use summary::{AckCounts, RunSummary, SinkReport, SourceReport, StageReport};

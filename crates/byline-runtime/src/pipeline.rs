@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use crate::api::{self, Kind, MetricsRegistry};
 use crate::build::build;
 use crate::config::{ApiConfig, InputRef};
+use crate::data_dir_lock::{DataDirLock, LockError};
 use crate::diagnostics::ConfigErrors;
+use crate::health::HealthCheck;
 use crate::router::{Batch, Router};
 use crate::shutdown::{self, Shutdown};
 use crate::stage_task::StageSettings;
@@ -65,6 +67,8 @@ pub enum LoadError {
 /// A pipeline whose components are built and whose wiring is checked, ready to run.
 pub struct Pipeline {
     data_dir: PathBuf,
+    drain_timeout: Duration,
+    lock: Option<DataDirLock>,
     api: Option<ApiConfig>,
     acknowledgements: bool,
     progress: Arc<ReadProgress>,
@@ -75,9 +79,15 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub(crate) fn empty(data_dir: PathBuf, api: Option<ApiConfig>) -> Pipeline {
+    pub(crate) fn empty(
+        data_dir: PathBuf,
+        drain_timeout: Duration,
+        api: Option<ApiConfig>,
+    ) -> Pipeline {
         Pipeline {
             data_dir,
+            drain_timeout,
+            lock: None,
             api,
             acknowledgements: true,
             progress: Arc::default(),
@@ -170,6 +180,19 @@ impl Pipeline {
         &self.data_dir
     }
 
+    /// Takes the data_dir's lock for as long as this pipeline lives (see
+    /// [`DataDirLock`]): `byline run` does this before anything else, so that a second
+    /// process on the same checkpoints stops at once, naming the first.
+    pub fn lock_data_dir(&mut self) -> Result<&Path, LockError> {
+        if self.lock.is_none() {
+            self.lock = Some(DataDirLock::acquire(&self.data_dir)?);
+        }
+        Ok(self
+            .lock
+            .as_ref()
+            .map_or(&self.data_dir, |lock| lock.path()))
+    }
+
     /// `(sources, stages, sinks)` ids, for `byline validate`.
     pub fn component_ids(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
         (
@@ -189,7 +212,10 @@ impl Pipeline {
     /// Runs until the sources are exhausted, or until `stop` resolves (then drains).
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> RunSummary {
         let started = Instant::now();
-        let shutdown = Shutdown::new();
+        let started_ms = crate::summary::unix_millis();
+        let shutdown = Shutdown::with_drain_timeout(self.drain_timeout);
+        // Held until the run ends (dropped with `self`'s other parts below).
+        let _lock = self.lock;
         let stop_watch = tokio::spawn({
             let shutdown = shutdown.clone();
             async move {
@@ -330,7 +356,13 @@ impl Pipeline {
                     .map(|(id, _, acks)| (id.clone(), acks.clone()))
                     .collect(),
             };
-            match api::serve(&api.address, metrics, shutdown.clone()).await {
+            let health = HealthCheck {
+                metrics,
+                stall_timeout: api.stall_timeout(),
+                started_ms,
+                shutdown: shutdown.clone(),
+            };
+            match api::serve(&api.address, health).await {
                 Ok((bound, task)) => {
                     let _ = self.api_address.set(bound);
                     api_task = Some(task);

@@ -2,17 +2,25 @@
 //! acknowledges what it wrote (delivered for articles, rejected for dead letters).
 //!
 //! A sink that fails is retried with backoff: everything written since its last good flush
-//! is kept, and written again once the sink works, so nothing is lost (a retry may write a
-//! record twice). Meanwhile the sink reads no more input, so backpressure holds the
-//! sources, and nothing is acknowledged, so no checkpoint moves. Only a sink that is gone
-//! for good (a closed stdout) or a stop request that outlasts a few retries gives up; its
-//! records then count as errored, and their sources do not commit past them.
+//! is kept, and written again once the sink works, so nothing is lost (the sink itself
+//! makes sure a retry does not leave a record twice or half). Meanwhile the sink reads no
+//! more input, so backpressure holds the sources, nothing is acknowledged, so no checkpoint
+//! moves, and `/health` reports the sink as retrying.
+//!
+//! Three things end the retrying: a sink that is gone for good (a closed pipe), a
+//! permanent error that outlasts a few quick retries (permission denied, a read-only file
+//! system), and a stop request, after which a failing or stuck sink gets one drain window
+//! (`drain_timeout`, 2 s by default). The first two stop the pipeline. In all three the
+//! records the sink held count as errored, and their sources do not commit past them, so
+//! the next run reads them again.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use byline_core::{AckStatus, Payload, Sink, SinkError};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use crate::router::Batch;
 use crate::shutdown::Shutdown;
@@ -26,8 +34,9 @@ const MAX_UNFLUSHED: usize = 4096;
 /// The first wait before a retry; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// Retries still made after a stop request, before the sink's records are given up on.
-const RETRIES_WHEN_STOPPING: u32 = 3;
+/// Retries of a permanent error before the pipeline is stopped: a few, in case the
+/// operator is fixing it right now (100 + 200 + 400 ms).
+const PERMANENT_RETRIES: u32 = 3;
 
 /// What the sink has written since its last good flush.
 #[derive(Default)]
@@ -80,8 +89,14 @@ pub async fn run(
     metrics: Arc<ComponentMetrics>,
     shutdown: Shutdown,
 ) -> Result<(), String> {
-    let mut held = Held::default();
-    let mut failure: Option<String> = None;
+    let mut task = SinkTask {
+        id,
+        held: Held::default(),
+        metrics,
+        shutdown,
+        failure: None,
+        given_up: 0,
+    };
     let mut closed = false;
     let mut ticker = tokio::time::interval(FLUSH_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -92,121 +107,167 @@ pub async fn run(
                 let Some(batch) = batch else { break };
                 if closed {
                     // Dropped: their acks count as errored.
+                    task.given_up += batch.len();
                     continue;
                 }
-                let written = sink.write(&batch).await;
-                held.push(batch);
+                let written = task.bounded(sink.write(&batch)).await;
+                task.held.push(batch);
                 let result = match written {
-                    Ok(()) if held.records >= MAX_UNFLUSHED => flush(sink, &mut held, &metrics).await,
-                    other => other,
+                    Ok(()) if task.held.records >= MAX_UNFLUSHED => task.flush(sink).await,
+                    Ok(()) => Ok(()),
+                    Err(error) => Err(error),
                 };
                 if let Err(error) = result {
-                    closed = recover(&id, sink, &mut held, error, &metrics, &shutdown, &mut failure).await;
+                    closed = task.recover(sink, error).await;
                 }
             }
-            _ = ticker.tick(), if !held.is_empty() => {
-                if let Err(error) = flush(sink, &mut held, &metrics).await {
-                    closed = recover(&id, sink, &mut held, error, &metrics, &shutdown, &mut failure).await;
+            _ = ticker.tick(), if !task.held.is_empty() => {
+                if let Err(error) = task.flush(sink).await {
+                    closed = task.recover(sink, error).await;
                 }
             }
         }
     }
-    if !closed && let Err(error) = flush(sink, &mut held, &metrics).await {
-        recover(
-            &id,
-            sink,
-            &mut held,
-            error,
-            &metrics,
-            &shutdown,
-            &mut failure,
-        )
-        .await;
+    if !closed && let Err(error) = task.flush(sink).await {
+        task.recover(sink, error).await;
     }
-    match failure {
+    match task.failure {
+        Some(failure) if task.given_up > 0 => Err(format!(
+            "{failure}; {} records stay uncommitted and will be read again",
+            task.given_up
+        )),
         Some(failure) => Err(failure),
         None => Ok(()),
     }
 }
 
-async fn flush(
-    sink: &mut dyn Sink,
-    held: &mut Held,
-    metrics: &ComponentMetrics,
-) -> Result<(), SinkError> {
-    sink.flush().await?;
-    held.acknowledge(metrics);
-    Ok(())
+/// One sink's state between batches.
+struct SinkTask {
+    id: Arc<str>,
+    held: Held,
+    metrics: Arc<ComponentMetrics>,
+    shutdown: Shutdown,
+    failure: Option<String>,
+    /// Records given up on (never acknowledged), for the closing message.
+    given_up: usize,
 }
 
-/// Retries until the held records are written and flushed. Returns `true` when the sink is
-/// closed for good.
-async fn recover(
-    id: &str,
-    sink: &mut dyn Sink,
-    held: &mut Held,
-    mut error: SinkError,
-    metrics: &ComponentMetrics,
-    shutdown: &Shutdown,
-    failure: &mut Option<String>,
-) -> bool {
-    let mut delay = FIRST_BACKOFF;
-    let mut retries_when_stopping = 0;
-    loop {
-        ComponentMetrics::add(&metrics.failed, 1);
-        if error.closed {
-            tracing::error!(
-                sink = id,
-                "{}; dropping what it has not flushed",
-                error.message
-            );
-            held.abandon();
-            failure.get_or_insert(error.message);
-            return true;
+impl SinkTask {
+    /// Runs one sink operation. Once the pipeline is stopping, an operation gets at most
+    /// the drain window: a write blocked on a pipe nobody reads, or on a hung disk, must
+    /// not keep the process from exiting.
+    async fn bounded(
+        &self,
+        operation: impl Future<Output = Result<(), SinkError>>,
+    ) -> Result<(), SinkError> {
+        let started = Instant::now();
+        tokio::select! {
+            result = operation => result,
+            () = self.shutdown.drain_expired(started) => Err(SinkError::closed(format!(
+                "the sink did not finish within the drain timeout ({:?}) after the stop request",
+                self.shutdown.drain_timeout()
+            ))),
         }
-        if shutdown.is_triggered() {
-            retries_when_stopping += 1;
-            if retries_when_stopping > RETRIES_WHEN_STOPPING {
+    }
+
+    async fn flush(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+        self.bounded(sink.flush()).await?;
+        self.held.acknowledge(&self.metrics);
+        self.metrics.delivered_now();
+        Ok(())
+    }
+
+    /// Gives up on what the sink holds, and remembers why.
+    fn give_up(&mut self, message: String) {
+        self.given_up += self.held.records;
+        self.held.abandon();
+        self.failure.get_or_insert(message);
+    }
+
+    /// Retries until the held records are written and flushed. Returns `true` when the sink
+    /// is closed for good.
+    async fn recover(&mut self, sink: &mut dyn Sink, mut error: SinkError) -> bool {
+        let id = self.id.clone();
+        let started = Instant::now();
+        let mut delay = FIRST_BACKOFF;
+        let mut permanent_failures = 0;
+        loop {
+            ComponentMetrics::add(&self.metrics.failed, 1);
+            self.metrics.set_retrying(&error.message);
+            if error.closed {
                 tracing::error!(
-                    sink = id,
-                    records = held.records,
+                    sink = %id,
+                    records = self.held.records,
+                    "{}; stopping the pipeline: what the sink has not flushed stays uncommitted",
+                    error.message
+                );
+                self.give_up(error.message);
+                self.shutdown.trigger();
+                return true;
+            }
+            if error.permanent {
+                permanent_failures += 1;
+                if permanent_failures > PERMANENT_RETRIES {
+                    tracing::error!(
+                        sink = %id,
+                        records = self.held.records,
+                        "{}; this will not pass by itself, so the pipeline stops",
+                        error.message
+                    );
+                    self.give_up(error.message);
+                    self.shutdown.trigger();
+                    return true;
+                }
+            }
+            if self.shutdown.is_triggered() && self.drain_window_over(started) {
+                tracing::error!(
+                    sink = %id,
+                    records = self.held.records,
                     "{}; giving up on stop: these records are not acknowledged, so their sources will read them again",
                     error.message
                 );
-                held.abandon();
-                failure.get_or_insert(error.message);
-                return false;
+                self.give_up(format!(
+                    "{} (still failing when the drain timeout ran out)",
+                    error.message
+                ));
+                return true;
             }
-        }
-        tracing::warn!(
-            sink = id,
-            records = held.records,
-            "{}; retrying in {delay:?}",
-            error.message
-        );
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(MAX_BACKOFF);
-        match rewrite(sink, held, metrics).await {
-            Ok(()) => {
-                tracing::info!(sink = id, "the sink works again");
-                return false;
+            tracing::warn!(
+                sink = %id,
+                records = self.held.records,
+                "{}; retrying in {delay:?}",
+                error.message
+            );
+            // A stop request cuts the wait short, so the one drain window is spent trying.
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = self.shutdown.wait(), if !self.shutdown.is_triggered() => {}
             }
-            Err(next) => error = next,
+            delay = (delay * 2).min(MAX_BACKOFF);
+            match self.rewrite(sink).await {
+                Ok(()) => {
+                    tracing::info!(sink = %id, "the sink works again");
+                    return false;
+                }
+                Err(next) => error = next,
+            }
         }
     }
-}
 
-/// Writes every held record again and flushes.
-async fn rewrite(
-    sink: &mut dyn Sink,
-    held: &mut Held,
-    metrics: &ComponentMetrics,
-) -> Result<(), SinkError> {
-    // A failed sink may still hold part of what it was writing, or the news that it lost
-    // it: the first flush clears that, whatever it says.
-    let _ = sink.flush().await;
-    for batch in &held.batches {
-        sink.write(batch).await?;
+    fn drain_window_over(&self, started: Instant) -> bool {
+        // The window opened at the stop request, or when this recovery began if later.
+        let stop = self.shutdown.stopped_at().unwrap_or(started);
+        Instant::now() >= stop.max(started) + self.shutdown.drain_timeout()
     }
-    flush(sink, held, metrics).await
+
+    /// Writes every held record again and flushes.
+    async fn rewrite(&mut self, sink: &mut dyn Sink) -> Result<(), SinkError> {
+        // A failed sink may still hold part of what it was writing, or the news that it
+        // lost it: the first flush clears that, whatever it says.
+        let _ = self.bounded(sink.flush()).await;
+        for batch in &self.held.batches {
+            self.bounded(sink.write(batch)).await?;
+        }
+        self.flush(sink).await
+    }
 }

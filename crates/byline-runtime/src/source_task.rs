@@ -2,7 +2,6 @@
 //! for it when the pipeline stops and it does not return in time.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use byline_core::source::ReadProgress;
@@ -11,9 +10,6 @@ use byline_core::{BatchLimits, Closed, Event, Source, SourceChannel, SourceError
 use crate::router::Router;
 use crate::shutdown::Shutdown;
 use crate::summary::AckTally;
-
-/// How long a source may take to return after a stop request.
-const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// The runtime's end of a source's output.
 struct SourceLink {
@@ -96,10 +92,10 @@ pub async fn run(
     let mut running = source.run(output);
     let result = tokio::select! {
         result = &mut running => result,
-        () = shutdown.wait() => match tokio::time::timeout(STOP_GRACE, running).await {
+        () = shutdown.wait() => match tokio::time::timeout(shutdown.drain_timeout(), running).await {
             Ok(result) => result,
             Err(_) => {
-                tracing::warn!(source = %id, "the source did not stop within {STOP_GRACE:?}; no longer waiting for it");
+                tracing::warn!(source = %id, "the source did not stop within {:?}; no longer waiting for it", shutdown.drain_timeout());
                 Ok(())
             }
         },

@@ -2,8 +2,9 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use byline_core::{AckListener, AckStatus};
 
@@ -23,6 +24,20 @@ pub struct ComponentMetrics {
     pub failed: AtomicU64,
     /// Seconds a stage spent per article.
     pub processing: Histogram,
+    /// A sink is retrying a failed write or flush right now.
+    pub retrying: AtomicBool,
+    /// A sink's last failure, kept after it recovers.
+    pub last_error: Mutex<Option<String>>,
+    /// When a sink last acknowledged records, in milliseconds since the Unix epoch (0:
+    /// never).
+    pub last_delivery_ms: AtomicU64,
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn unix_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Upper bounds (seconds) of the processing-time histogram's buckets.
@@ -72,6 +87,30 @@ impl ComponentMetrics {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
+
+    /// A sink failed and is about to retry.
+    pub fn set_retrying(&self, error: &str) {
+        self.retrying.store(true, Ordering::Relaxed);
+        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(error.to_string());
+    }
+
+    /// A sink flushed and acknowledged what it held.
+    pub fn delivered_now(&self) {
+        self.retrying.store(false, Ordering::Relaxed);
+        self.last_delivery_ms
+            .store(unix_millis(), Ordering::Relaxed);
+    }
+
+    pub fn is_retrying(&self) -> bool {
+        self.retrying.load(Ordering::Relaxed)
+    }
+
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 /// How a source's records ended: the acknowledgements it heard.
@@ -80,6 +119,9 @@ pub struct AckTally {
     delivered: AtomicU64,
     rejected: AtomicU64,
     errored: AtomicU64,
+    /// When a record last finished, in milliseconds since the Unix epoch (0: never), so
+    /// that `/health` can tell a pipeline that stalls from one that is idle.
+    last_finished_ms: AtomicU64,
 }
 
 impl AckListener for AckTally {
@@ -90,6 +132,8 @@ impl AckListener for AckTally {
             AckStatus::Errored => &self.errored,
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        self.last_finished_ms
+            .store(unix_millis(), Ordering::Relaxed);
     }
 }
 
@@ -102,6 +146,10 @@ pub struct AckCounts {
 }
 
 impl AckTally {
+    pub fn last_finished_ms(&self) -> u64 {
+        self.last_finished_ms.load(Ordering::Relaxed)
+    }
+
     pub fn counts(&self) -> AckCounts {
         AckCounts {
             delivered: self.delivered.load(Ordering::Relaxed),
@@ -220,6 +268,12 @@ impl fmt::Display for RunSummary {
             write!(f, "\n  failed: {failure}")?;
         }
         Ok(())
+    }
+}
+
+impl AckCounts {
+    pub fn finished(&self) -> u64 {
+        self.delivered + self.rejected + self.errored
     }
 }
 

@@ -323,12 +323,13 @@ async fn metrics_and_health_are_served_while_the_pipeline_runs() {
         "byline_sent_total{kind=\"sink\",component=\"out\"} 50",
         "byline_acknowledged_total{component=\"wire\",status=\"delivered\"} 50",
         "byline_processing_seconds_count{component=\"trouble\"} 50",
+        "byline_sink_retrying{component=\"out\"} 0",
     ] {
         assert!(metrics.contains(expected), "{expected} missing:\n{metrics}");
     }
     let health = http_get(address, "/health").await;
     assert!(
-        health.starts_with("HTTP/1.1 200") && health.ends_with("ok\n"),
+        health.starts_with("HTTP/1.1 200") && health.ends_with("{\"status\":\"ok\"}\n"),
         "{health}"
     );
     let _ = stop.send(());

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
-use std::io::Write as _;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -96,15 +96,98 @@ impl PathTemplate {
     }
 }
 
+/// What the sink needs of the file it appends to. A regular file and a stream (a named
+/// pipe, a terminal, `/dev/stdout`) differ in what they can do; tests put a double behind
+/// it that fails on cue.
+trait Output: Write + Send {
+    /// Makes what was written durable (fsync). A stream has nothing to sync.
+    fn sync(&mut self) -> io::Result<()>;
+    /// Cuts the output back to `len` bytes. Returns `false` for a stream, which cannot
+    /// take back what its reader may already have.
+    fn truncate(&mut self, len: u64) -> io::Result<bool>;
+    /// Whether `path` still leads to this output.
+    fn is_at(&self, path: &Path) -> io::Result<bool>;
+}
+
+struct RegularFile(File);
+
+impl Write for RegularFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Output for RegularFile {
+    fn sync(&mut self) -> io::Result<()> {
+        self.0.sync_data()
+    }
+
+    fn truncate(&mut self, len: u64) -> io::Result<bool> {
+        self.0.set_len(len).map(|()| true)
+    }
+
+    fn is_at(&self, path: &Path) -> io::Result<bool> {
+        same_file(&self.0, path)
+    }
+}
+
+/// A pipe or a character device: written to, never synced, cut or read back.
+struct Stream(File);
+
+impl Write for Stream {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Output for Stream {
+    fn sync(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn truncate(&mut self, _: u64) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    fn is_at(&self, path: &Path) -> io::Result<bool> {
+        same_file(&self.0, path)
+    }
+}
+
+/// An output just opened: how many bytes it holds, and whether it is a stream.
+struct Opened {
+    output: Box<dyn Output>,
+    size: u64,
+    stream: bool,
+}
+
+/// Opens the output at a path; a test swaps in one that fails on cue.
+type Opener = Arc<dyn Fn(&Path) -> io::Result<Opened> + Send + Sync>;
+
+type SharedOutput = Arc<Mutex<Box<dyn Output>>>;
+
 struct OpenFile {
     /// The rendered template, before any rotation suffix.
     base: PathBuf,
     /// The rotation index (0: `base` itself).
     index: u32,
     path: PathBuf,
-    file: Arc<Mutex<File>>,
-    /// Bytes in the file, to rotate by size.
+    output: SharedOutput,
+    /// Bytes in the file that are whole records, to rotate by size.
     size: u64,
+    /// The file's length at the last good flush. A failed write or sync cuts the file back
+    /// to it: the runtime writes every record since that flush again, so keeping any of
+    /// them would glue a half line to the next record or write a record twice.
+    flushed: u64,
+    stream: bool,
 }
 
 /// Appends JSON Lines to the file its template names at write time.
@@ -113,11 +196,14 @@ pub struct FileSink {
     style: JsonStyle,
     buffer: Vec<u8>,
     open: Option<OpenFile>,
+    opener: Opener,
     max_bytes: Option<u64>,
     fsync: bool,
     /// Set when buffered bytes were lost; the next flush reports it, so that nothing
     /// written before it is acknowledged as delivered.
-    lost_since_flush: Option<String>,
+    lost_since_flush: Option<SinkError>,
+    /// Whether the "a stream is not synced" notice was given, which is said once.
+    told_stream: bool,
 }
 
 impl FileSink {
@@ -153,10 +239,18 @@ impl FileSink {
             style: JsonStyle::Json,
             buffer: Vec::with_capacity(WRITE_THRESHOLD + (WRITE_THRESHOLD >> 2)),
             open: None,
+            opener: Arc::new(open_output),
             max_bytes: None,
             fsync: true,
             lost_since_flush: None,
+            told_stream: false,
         }
+    }
+
+    #[cfg(test)]
+    fn with_opener(mut self, opener: Opener) -> FileSink {
+        self.opener = opener;
+        self
     }
 
     /// Hands the buffered bytes to the OS, off the async threads.
@@ -165,14 +259,19 @@ impl FileSink {
             return Ok(());
         }
         let Some(open) = &self.open else {
-            return Err(self.lose("no file is open".to_string()));
+            let error = SinkError::new("no file is open");
+            return Err(self.lose(error));
         };
-        let file = open.file.clone();
-        let path = open.path.clone();
+        let (output, path, flushed) = (open.output.clone(), open.path.clone(), open.flushed);
         let bytes = std::mem::take(&mut self.buffer);
         let written = tokio::task::spawn_blocking(move || {
-            let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-            file.write_all(&bytes).map(|()| bytes)
+            let mut output = output.lock().unwrap_or_else(|e| e.into_inner());
+            match output.write_all(&bytes) {
+                Ok(()) => Ok(bytes),
+                // A short write may have left part of a record: cut it off now, before
+                // anything else can be appended after it.
+                Err(error) => Err((error, output.truncate(flushed))),
+            }
         })
         .await;
         match written {
@@ -184,15 +283,47 @@ impl FileSink {
                 self.buffer = bytes;
                 Ok(())
             }
-            Ok(Err(e)) => Err(self.lose(format!("cannot write {}: {e}", path.display()))),
-            Err(e) => Err(self.lose(format!("the writer of {} died: {e}", path.display()))),
+            Ok(Err((error, cut))) => {
+                let error = SinkError::io(format_args!("cannot write {}", path.display()), &error);
+                Err(self.after_failure(error, cut))
+            }
+            Err(e) => {
+                self.open = None;
+                let error = SinkError::new(format!("the writer of {} died: {e}", path.display()));
+                Err(self.lose(error))
+            }
         }
     }
 
-    fn lose(&mut self, message: String) -> SinkError {
+    /// After a failed write or sync, the file must hold only whole records that the
+    /// runtime will not write again: those before the last good flush.
+    fn after_failure(&mut self, error: SinkError, cut: io::Result<bool>) -> SinkError {
+        match (cut, &mut self.open) {
+            (Ok(true), Some(open)) => {
+                tracing::info!(
+                    path = %open.path.display(),
+                    bytes = open.size.saturating_sub(open.flushed),
+                    "cut the file back to its last flushed record; those records are written again"
+                );
+                open.size = open.flushed;
+            }
+            (Ok(false), _) | (_, None) => {
+                // A stream cannot take bytes back; reopening starts it afresh.
+                self.open = None;
+            }
+            (Err(e), Some(open)) => {
+                // The next open cuts a partial last line, as after a crash.
+                tracing::warn!(path = %open.path.display(), "cannot cut back after a failed write: {e}; reopening");
+                self.open = None;
+            }
+        }
+        self.lose(error)
+    }
+
+    fn lose(&mut self, error: SinkError) -> SinkError {
         self.buffer.clear();
-        self.lost_since_flush = Some(message.clone());
-        SinkError::new(message)
+        self.lost_since_flush = Some(error.clone());
+        error
     }
 
     /// Opens the file for `base` (the first rotation index that still has room).
@@ -204,28 +335,37 @@ impl FileSink {
         self.open = None;
         let max_bytes = self.max_bytes;
         let opening = base.clone();
-        let (index, path, file, size) = tokio::task::spawn_blocking(move || {
+        let opener = self.opener.clone();
+        let (index, path, opened) = tokio::task::spawn_blocking(move || {
             let mut index = first_index;
             loop {
                 let path = rotated(&opening, index);
-                let file = open_for_append(&path)?;
-                let size = file.metadata()?.len();
+                let opened = opener(&path).map_err(|e| (path.clone(), e))?;
                 match max_bytes {
-                    Some(max) if size >= max => index += 1,
-                    _ => return Ok::<_, std::io::Error>((index, path, file, size)),
+                    Some(max) if opened.size >= max && !opened.stream => index += 1,
+                    _ => return Ok::<_, (PathBuf, io::Error)>((index, path, opened)),
                 }
             }
         })
         .await
         .map_err(|e| SinkError::new(e.to_string()))?
-        .map_err(|e| SinkError::new(format!("cannot open {}: {e}", base.display())))?;
+        .map_err(|(path, e)| SinkError::io(format_args!("cannot open {}", path.display()), &e))?;
+        if opened.stream && !self.told_stream {
+            self.told_stream = true;
+            tracing::info!(
+                path = %path.display(),
+                "the sink path is a pipe or a character device: written as is, without fsync"
+            );
+        }
         tracing::debug!(path = %path.display(), "file sink opened");
         self.open = Some(OpenFile {
             base,
             index,
             path,
-            file: Arc::new(Mutex::new(file)),
-            size,
+            output: Arc::new(Mutex::new(opened.output)),
+            size: opened.size,
+            flushed: opened.size,
+            stream: opened.stream,
         });
         Ok(())
     }
@@ -236,29 +376,42 @@ impl FileSink {
         let Some(open) = &self.open else {
             return Ok(());
         };
-        let (file, path, fsync) = (open.file.clone(), open.path.clone(), self.fsync);
+        let (output, path, fsync, flushed) = (
+            open.output.clone(),
+            open.path.clone(),
+            self.fsync,
+            open.flushed,
+        );
         let checked = tokio::task::spawn_blocking(move || {
-            let file = file.lock().unwrap_or_else(|e| e.into_inner());
-            if fsync {
-                file.sync_data()?;
+            let mut output = output.lock().unwrap_or_else(|e| e.into_inner());
+            if fsync && let Err(error) = output.sync() {
+                return Err((error, output.truncate(flushed)));
             }
-            same_file(&file, &path)
+            output.is_at(&path).map_err(|error| (error, Ok(false)))
         })
         .await
         .map_err(|e| SinkError::new(e.to_string()))?;
+        let shown = open.path.display().to_string();
         match checked {
-            Ok(true) => Ok(()),
+            Ok(true) => {
+                if let Some(open) = &mut self.open {
+                    open.flushed = open.size;
+                }
+                Ok(())
+            }
             Ok(false) => {
-                let path = open.path.display().to_string();
                 self.open = None;
                 Err(SinkError::new(format!(
-                    "{path} was removed or replaced while open; what was written since the last flush is written again"
+                    "{shown} was removed or replaced while open; what was written since the last flush is written again"
                 )))
             }
-            Err(e) => {
-                let path = open.path.display().to_string();
-                self.open = None;
-                Err(SinkError::new(format!("cannot sync {path}: {e}")))
+            Err((error, cut)) => {
+                let error = SinkError::io(format_args!("cannot sync {shown}"), &error);
+                let error = self.after_failure(error, cut);
+                // The records are written again; the flush that reports this must not
+                // report it twice.
+                self.lost_since_flush = None;
+                Err(error)
             }
         }
     }
@@ -281,24 +434,49 @@ fn rotated(base: &Path, index: u32) -> PathBuf {
 }
 
 #[cfg(unix)]
-fn same_file(file: &File, path: &Path) -> std::io::Result<bool> {
+fn same_file(file: &File, path: &Path) -> io::Result<bool> {
     use std::os::unix::fs::MetadataExt;
     let open = file.metadata()?;
     match std::fs::metadata(path) {
         Ok(named) => Ok(named.dev() == open.dev() && named.ino() == open.ino()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(e),
     }
 }
 
 #[cfg(not(unix))]
-fn same_file(_: &File, path: &Path) -> std::io::Result<bool> {
+fn same_file(_: &File, path: &Path) -> io::Result<bool> {
     Ok(path.exists())
 }
 
-fn open_for_append(path: &Path) -> std::io::Result<File> {
+#[cfg(unix)]
+fn is_stream(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = metadata.file_type();
+    kind.is_fifo() || kind.is_char_device() || kind.is_socket()
+}
+
+#[cfg(not(unix))]
+fn is_stream(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+fn open_output(path: &Path) -> io::Result<Opened> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && is_stream(&metadata)
+    {
+        // Write-only: a read end of our own would keep a pipe open after its reader left,
+        // and the next write would block for ever instead of failing. Opening a named pipe
+        // waits for a reader, which is backpressure like any other.
+        let file = OpenOptions::new().write(true).open(path)?;
+        return Ok(Opened {
+            output: Box::new(Stream(file)),
+            size: 0,
+            stream: true,
+        });
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
+        create_directories(parent)?;
     }
     let file = OpenOptions::new()
         .create(true)
@@ -306,13 +484,33 @@ fn open_for_append(path: &Path) -> std::io::Result<File> {
         .read(true)
         .open(path)?;
     cut_partial_line(&file)?;
-    Ok(file)
+    let size = file.metadata()?.len();
+    Ok(Opened {
+        output: Box::new(RegularFile(file)),
+        size,
+        stream: false,
+    })
+}
+
+/// `create_dir_all`, with one failure told apart: a directory that cannot be made although
+/// its parent exists (`/proc/nope`) will never be made, so it is a permanent error, while a
+/// parent that is missing may come back (an unmounted volume).
+fn create_directories(dir: &Path) -> io::Result<()> {
+    match std::fs::create_dir_all(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && dir.parent().is_some_and(Path::is_dir) => {
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("this file system does not let {} be created", dir.display()),
+            ))
+        }
+        other => other,
+    }
 }
 
 /// A crash in the middle of a write can leave a last line without its newline. Nothing
 /// in it was acknowledged (acks wait for a flush), so it is cut off rather than glued to
 /// the next line.
-fn cut_partial_line(file: &File) -> std::io::Result<()> {
+fn cut_partial_line(file: &File) -> io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
     const BLOCK: u64 = 64 * 1024;
     let length = file.metadata()?.len();
@@ -351,7 +549,9 @@ impl Sink for FileSink {
             let before = self.buffer.len();
             jsonl::encode(event, self.style, &mut self.buffer)
                 .map_err(|e| SinkError::new(format!("cannot encode {}: {e}", event.position)))?;
-            if let (Some(max), Some(open)) = (self.max_bytes, &self.open) {
+            if let (Some(max), Some(open)) = (self.max_bytes, &self.open)
+                && !open.stream
+            {
                 let size = open.size + self.buffer.len() as u64;
                 let had_content = open.size + before as u64 > 0;
                 if size > max && had_content {
@@ -371,10 +571,11 @@ impl Sink for FileSink {
 
     async fn flush(&mut self) -> Result<(), SinkError> {
         self.drain().await?;
-        if let Some(message) = self.lost_since_flush.take() {
-            return Err(SinkError::new(format!(
-                "records written since the last flush were lost: {message}"
-            )));
+        if let Some(lost) = self.lost_since_flush.take() {
+            return Err(SinkError {
+                message: format!("records written since the last flush were lost: {lost}"),
+                ..lost
+            });
         }
         self.sync_and_check().await
     }
@@ -552,5 +753,255 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read_ids(&path), ["whole", "next"]);
+    }
+
+    /// An in-memory file that fails on cue: each step applies to one `write` call.
+    #[derive(Clone, Default)]
+    struct FailingFile {
+        bytes: Arc<Mutex<Vec<u8>>>,
+        steps: Arc<Mutex<std::collections::VecDeque<Step>>>,
+    }
+
+    #[derive(Clone, Copy)]
+    enum Step {
+        /// Takes only this many bytes of the write.
+        Short(usize),
+        Fail(io::ErrorKind),
+    }
+
+    impl Write for FailingFile {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let step = self.steps.lock().map(|mut s| s.pop_front()).ok().flatten();
+            let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+            match step {
+                Some(Step::Fail(kind)) => Err(io::Error::from(kind)),
+                Some(Step::Short(n)) => {
+                    let n = n.min(buf.len());
+                    bytes.extend_from_slice(&buf[..n]);
+                    Ok(n)
+                }
+                None => {
+                    bytes.extend_from_slice(buf);
+                    Ok(buf.len())
+                }
+            }
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Output for FailingFile {
+        fn sync(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+
+        fn truncate(&mut self, len: u64) -> io::Result<bool> {
+            let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+            bytes.truncate(len as usize);
+            Ok(true)
+        }
+
+        fn is_at(&self, _: &Path) -> io::Result<bool> {
+            Ok(true)
+        }
+    }
+
+    impl FailingFile {
+        fn fail_next(&self, steps: &[Step]) {
+            if let Ok(mut queue) = self.steps.lock() {
+                queue.extend(steps.iter().copied());
+            }
+        }
+
+        fn sink(&self) -> FileSink {
+            let file = self.clone();
+            FileSink::new(PathTemplate::fixed(Path::new("out.jsonl"))).with_opener(Arc::new(
+                move |_| {
+                    let size = file.bytes.lock().map(|b| b.len() as u64).unwrap_or(0);
+                    Ok(Opened {
+                        output: Box::new(file.clone()),
+                        size,
+                        stream: false,
+                    })
+                },
+            ))
+        }
+
+        /// Every line's id; panics on a line that is not a whole JSON object.
+        fn ids(&self) -> Vec<String> {
+            let bytes = self.bytes.lock().map(|b| b.clone()).unwrap_or_default();
+            let text = String::from_utf8(bytes).expect("the file is UTF-8");
+            assert!(
+                text.is_empty() || text.ends_with('\n'),
+                "a partial last line: {text}"
+            );
+            text.lines()
+                .map(|line| {
+                    let value: serde_json::Value = serde_json::from_str(line)
+                        .unwrap_or_else(|e| panic!("a corrupt line ({e}): {line}"));
+                    value["id"].as_str().unwrap_or_default().to_string()
+                })
+                .collect()
+        }
+    }
+
+    /// What the runtime does after a failure (`sink_task::rewrite`): a flush that reports
+    /// the loss, then every record since the last good flush again, then a flush.
+    async fn retry(sink: &mut FileSink, batches: &[Vec<Event>]) -> Result<(), SinkError> {
+        let _ = sink.flush().await;
+        for batch in batches {
+            sink.write(batch).await?;
+        }
+        sink.flush().await
+    }
+
+    #[tokio::test]
+    async fn a_short_write_then_a_full_disk_leaves_no_partial_record_and_the_retry_loses_none() {
+        let file = FailingFile::default();
+        let mut sink = file.sink();
+        let flushed = events(&["a", "b"]);
+        sink.write(&flushed).await.expect("first write");
+        sink.flush().await.expect("first flush");
+        // The disk fills in the middle of the next record: part of it lands, then ENOSPC.
+        file.fail_next(&[Step::Short(17), Step::Fail(io::ErrorKind::StorageFull)]);
+        let pending = vec![events(&["c", "d"]), events(&["e"])];
+        for batch in &pending {
+            sink.write(batch).await.expect("buffered");
+        }
+        let error = sink.flush().await.expect_err("the disk is full");
+        assert!(error.message.contains("cannot write"), "{}", error.message);
+        assert!(!error.permanent && !error.closed, "a full disk can pass");
+        assert_eq!(file.ids(), ["a", "b"], "cut back to the last flush");
+        // Still full at the first retry, then space comes back.
+        file.fail_next(&[Step::Fail(io::ErrorKind::StorageFull)]);
+        retry(&mut sink, &pending).await.expect_err("still full");
+        assert_eq!(file.ids(), ["a", "b"]);
+        retry(&mut sink, &pending).await.expect("space came back");
+        assert_eq!(file.ids(), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[tokio::test]
+    async fn a_failure_in_a_large_drain_cuts_back_whole_records_written_since_the_flush() {
+        let file = FailingFile::default();
+        let mut sink = file.sink();
+        // Big enough that `write` itself hands bytes to the file before any flush.
+        let long = "x".repeat(WRITE_THRESHOLD / 4);
+        let batch = |prefix: &str| -> Vec<Event> {
+            (0..5)
+                .map(|i| {
+                    Event::article(
+                        Article::new(format!("{prefix}{i}"), long.clone()),
+                        Position::of_source("s".into()),
+                        Ack::untracked(),
+                    )
+                })
+                .collect()
+        };
+        let (first, second) = (batch("a"), batch("b"));
+        sink.write(&first).await.expect("drained whole");
+        assert_eq!(
+            file.ids().len(),
+            5,
+            "the first batch reached the file unflushed"
+        );
+        file.fail_next(&[Step::Short(1000), Step::Fail(io::ErrorKind::StorageFull)]);
+        sink.write(&second).await.expect_err("the disk is full");
+        assert!(file.ids().is_empty(), "nothing unflushed stays behind");
+        let batches = [first, second];
+        retry(&mut sink, &batches).await.expect("recovered");
+        let ids = file.ids();
+        assert_eq!(ids.len(), 10, "{ids:?}");
+        let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), 10, "no record twice: {ids:?}");
+    }
+
+    #[tokio::test]
+    async fn a_permission_error_is_permanent() {
+        let file = FailingFile::default();
+        let mut sink = file.sink();
+        file.fail_next(&[Step::Fail(io::ErrorKind::PermissionDenied)]);
+        sink.write(&events(&["a"])).await.expect("buffered");
+        let error = sink.flush().await.expect_err("denied");
+        assert!(error.permanent, "{error:?}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_named_pipe_is_written_without_fsync_and_its_reader_sees_every_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pipe = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        let reader = std::thread::spawn({
+            let pipe = pipe.clone();
+            move || std::fs::read_to_string(pipe).expect("read the pipe")
+        });
+        let mut sink = FileSink::new(PathTemplate::fixed(&pipe));
+        sink.write(&events(&["a", "b"])).await.expect("write");
+        sink.flush().await.expect("a pipe needs no fsync");
+        sink.write(&events(&["c"])).await.expect("write");
+        sink.flush().await.expect("flush");
+        drop(sink);
+        let text = reader.join().expect("reader thread");
+        let ids: Vec<String> = text
+            .lines()
+            .map(|line| {
+                let value: serde_json::Value = serde_json::from_str(line).expect("whole line");
+                value["id"].as_str().unwrap_or_default().to_string()
+            })
+            .collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_pipe_whose_reader_left_fails_the_write_instead_of_blocking() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pipe = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        // A reader that reads one line and leaves.
+        let reader = std::thread::spawn({
+            let pipe = pipe.clone();
+            move || {
+                use std::io::BufRead;
+                let file = File::open(pipe).expect("open the pipe");
+                let mut line = String::new();
+                std::io::BufReader::new(file)
+                    .read_line(&mut line)
+                    .expect("read a line");
+                line
+            }
+        });
+        let mut sink = FileSink::new(PathTemplate::fixed(&pipe));
+        sink.write(&events(&["a"])).await.expect("write");
+        sink.flush().await.expect("flush");
+        assert!(reader.join().expect("reader").contains("\"a\""));
+        let failed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            // The pipe's buffer takes the first writes; sooner or later one meets EPIPE.
+            for _ in 0..1000 {
+                if let Err(error) = async {
+                    sink.write(&events(&["b"; 64])).await?;
+                    sink.flush().await
+                }
+                .await
+                {
+                    return Some(error);
+                }
+            }
+            None
+        })
+        .await
+        .expect("a write to a pipe without a reader must not block");
+        let error = failed.expect("a write fails");
+        assert!(error.closed, "{error:?}");
     }
 }

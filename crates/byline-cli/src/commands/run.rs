@@ -22,7 +22,8 @@ use crate::progress::{self, ProgressDisplay};
 ///
 /// File sources remember how far each file was read and delivered (in
 /// `data_dir/checkpoints/`), so running again, even after a crash, resumes where the last
-/// run left off; `--from-start` reads everything again.
+/// run left off; `--from-start` reads everything again. One process at a time uses a
+/// data_dir: a second `run` on it exits at once, naming the first one's pid.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The pipeline file (TOML), such as config/default.toml.
@@ -35,7 +36,7 @@ pub struct RunArgs {
 }
 
 pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow::Result<ExitCode> {
-    let pipeline = match Pipeline::load(&args.config, registry) {
+    let mut pipeline = match Pipeline::load(&args.config, registry) {
         Ok(pipeline) => pipeline,
         Err(LoadError::Config(errors)) => {
             eprintln!("{errors}");
@@ -43,6 +44,11 @@ pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow:
         }
         Err(error) => return Err(error.into()),
     };
+    // Before anything reads or writes checkpoints.
+    if let Err(error) = pipeline.lock_data_dir() {
+        eprintln!("byline: {error}");
+        return Ok(ExitCode::FAILURE);
+    }
     if args.from_start {
         forget_checkpoints(&pipeline)?;
     }
