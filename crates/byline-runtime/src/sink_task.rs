@@ -219,7 +219,7 @@ impl SinkTask {
                     return true;
                 }
             }
-            if self.shutdown.is_triggered() && self.drain_window_over(started) {
+            if self.drain_window_over(started) {
                 tracing::error!(
                     sink = %id,
                     records = self.held.records,
@@ -238,9 +238,14 @@ impl SinkTask {
                 "{}; retrying in {delay:?}",
                 error.message
             );
-            // A stop request cuts the wait short, so the one drain window is spent trying.
+            // A stop request cuts the wait short, and no wait outlasts the drain window, so
+            // the window is spent trying.
+            let wait = match self.drain_window_end(started) {
+                Some(end) => delay.min(end.saturating_duration_since(Instant::now())),
+                None => delay,
+            };
             tokio::select! {
-                () = tokio::time::sleep(delay) => {}
+                () = tokio::time::sleep(wait) => {}
                 () = self.shutdown.wait(), if !self.shutdown.is_triggered() => {}
             }
             delay = (delay * 2).min(MAX_BACKOFF);
@@ -254,10 +259,16 @@ impl SinkTask {
         }
     }
 
+    /// When a stopping pipeline's drain window closes for a recovery that began at
+    /// `started`: the window opens at the stop request, or at `started` if later.
+    fn drain_window_end(&self, started: Instant) -> Option<Instant> {
+        let stop = self.shutdown.stopped_at()?;
+        Some(stop.max(started) + self.shutdown.drain_timeout())
+    }
+
     fn drain_window_over(&self, started: Instant) -> bool {
-        // The window opened at the stop request, or when this recovery began if later.
-        let stop = self.shutdown.stopped_at().unwrap_or(started);
-        Instant::now() >= stop.max(started) + self.shutdown.drain_timeout()
+        self.drain_window_end(started)
+            .is_some_and(|end| Instant::now() >= end)
     }
 
     /// Writes every held record again and flushes.
