@@ -2,11 +2,13 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{annotate, bench, eval, list, run, train, validate};
+use crate::commands::{annotate, bench, completions, eval, list, run, train, validate};
 
-/// byline annotates news articles: named entities, dates normalised against each
-/// article's publication date, and quotes with their speakers. It reads JSON Lines or
-/// plain-text articles and writes JSON Lines.
+/// Annotate news articles: named entities, dates and quotes with their speakers.
+///
+/// byline tags named entities, normalises dates against each article's publication date,
+/// and finds quotes with their speakers. It reads JSON Lines or plain-text articles and
+/// writes JSON Lines.
 ///
 /// Quick start:
 ///
@@ -14,7 +16,12 @@ use crate::commands::{annotate, bench, eval, list, run, train, validate};
 ///
 ///   byline run -c config/default.toml         run a configured pipeline
 #[derive(Debug, Parser)]
-#[command(name = "byline", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "byline",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides it.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -45,4 +52,6 @@ pub enum Command {
     Bench(bench::BenchArgs),
     Eval(eval::EvalArgs),
     Train(train::TrainArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
 }

@@ -33,7 +33,7 @@ const MAGIC: &[u8; 8] = b"BYLNER\0\0";
 /// with a clear error instead of tagging nonsense.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The model shipped with the crate (trained by `examples/train.rs`).
+/// The model shipped with the crate (trained by `byline train entities`).
 static EMBEDDED_MODEL: &[u8] = include_bytes!("../model/entities.bin");
 
 /// Tag scores of one feature bucket for every tag but Outside (whose score is 0).

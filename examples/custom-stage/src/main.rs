@@ -6,5 +6,11 @@ use byline_core::Registry;
 fn main() -> std::process::ExitCode {
     let mut registry = Registry::builtin();
     custom_stage_example::register(&mut registry);
-    byline_cli::run(registry)
+    // The binary names itself in --help and --version; the commands are byline's.
+    let identity = byline_cli::Identity::new(
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        "byline with the `keywords` example stage",
+    );
+    byline_cli::run_as(identity, registry)
 }

@@ -2,6 +2,7 @@
 
 pub mod annotate;
 pub mod bench;
+pub mod completions;
 pub mod eval;
 pub mod list;
 pub mod run;
@@ -18,6 +19,7 @@ pub fn execute(
     command: Command,
     registry: &Registry,
     options: &Options,
+    identity: &crate::Identity,
 ) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run(args) => run::execute(args, registry, options),
@@ -27,5 +29,7 @@ pub fn execute(
         Command::Bench(args) => bench::execute(args, registry, options),
         Command::Eval(args) => eval::execute(args, registry, options),
         Command::Train(args) => train::execute(args, registry, options),
+        Command::Completions(args) => completions::completions(args, identity),
+        Command::Man(args) => completions::man(args, identity),
     }
 }
