@@ -393,7 +393,11 @@ fn a_pipe_whose_reader_leaves_fails_the_run_cleanly_and_commits_nothing_unread()
         .iter()
         .position(|id| got.first() == Some(id))
         .expect("the rerun starts at a known id");
-    assert_eq!(got, ids[resumed_at..], "the rerun delivers everything after that");
+    assert_eq!(
+        got,
+        ids[resumed_at..],
+        "the rerun delivers everything after that"
+    );
     // The reader took the first line; the rest before `resumed_at` sat in the buffer.
     let in_the_pipe = resumed_at.saturating_sub(1);
     println!("a reader that left: {in_the_pipe} records were in the pipe's buffer");

@@ -119,12 +119,16 @@ fn unknown_type(kind: ComponentKind, name: &str, registry: &Registry) -> String 
         ComponentKind::Stage => registry.stage_types().map(|(n, _)| n).collect(),
         ComponentKind::Sink => registry.sink_types().map(|(n, _)| n).collect(),
     };
-    let known = if known.is_empty() {
+    let listed = if known.is_empty() {
         "none are registered".to_string()
     } else {
         format!("known {kind} types: {}", known.join(", "))
     };
-    format!("unknown {kind} type `{name}`; {known}")
+    crate::suggest::with_suggestion(
+        format!("unknown {kind} type `{name}`; {listed}"),
+        name,
+        known,
+    )
 }
 
 fn report_build_error(
@@ -148,12 +152,9 @@ fn report_build_error(
                 },
                 (None, None) => (spec.id_span.clone(), None),
             };
-            reporter.error(
-                error.message,
-                Some(span),
-                Some(spec.path()),
-                field.as_deref(),
-            );
+            let message =
+                crate::suggest::for_unknown_field(&error.message).unwrap_or(error.message);
+            reporter.error(message, Some(span), Some(spec.path()), field.as_deref());
         }
         BuildError::Invalid(message) => {
             reporter.error(message, Some(type_span), Some(spec.path()), None);

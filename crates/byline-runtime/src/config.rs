@@ -149,6 +149,16 @@ impl ApiConfig {
     }
 }
 
+/// The keys a pipeline file may have at its top level.
+const TOP_LEVEL_KEYS: [&str; 6] = [
+    "data_dir",
+    "drain_timeout",
+    "api",
+    "sources",
+    "stages",
+    "sinks",
+];
+
 /// See [`ApiConfig::stall_timeout`].
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -270,8 +280,12 @@ pub fn parse<'a>(
             "stages" => section(ComponentKind::Stage, value, reporter, &mut parsed.components),
             "sinks" => section(ComponentKind::Sink, value, reporter, &mut parsed.components),
             other => reporter.error(
-                format!(
-                    "unknown top-level key `{other}`, expected `data_dir`, `drain_timeout`, `api`, `sources`, `stages` or `sinks`"
+                crate::suggest::with_suggestion(
+                    format!(
+                        "unknown top-level key `{other}`, expected `data_dir`, `drain_timeout`, `api`, `sources`, `stages` or `sinks`"
+                    ),
+                    other,
+                    TOP_LEVEL_KEYS,
                 ),
                 Some(key_span),
                 None,

@@ -24,11 +24,40 @@ pub fn check(
     registry: &Registry,
     reporter: &mut Reporter<'_>,
 ) {
+    check_ends(specs, reporter);
     let by_id = unique_ids(specs, reporter);
     check_inputs(specs, &by_id, reporter);
     let in_cycle = check_cycles(specs, &by_id, reporter);
     check_consumed(specs, reporter);
     check_layers(specs, &by_id, &in_cycle, layers, registry, reporter);
+}
+
+/// A pipeline with no source reads nothing and one with no sink keeps nothing: both are
+/// mistakes (an empty file, a misspelt section), not pipelines.
+fn check_ends(specs: &[ComponentSpec], reporter: &mut Reporter<'_>) {
+    for (kind, section, example) in [
+        (
+            ComponentKind::Source,
+            "sources",
+            "[sources.wire]\ntype = \"file\"",
+        ),
+        (
+            ComponentKind::Sink,
+            "sinks",
+            "[sinks.out]\ntype = \"stdout\"",
+        ),
+    ] {
+        if !specs.iter().any(|spec| spec.kind == kind) {
+            reporter.error(
+                format!(
+                    "the pipeline has no {kind}: add a [{section}.<id>] table, such as\n{example}"
+                ),
+                None,
+                None,
+                None,
+            );
+        }
+    }
 }
 
 fn unique_ids<'s>(
@@ -90,14 +119,18 @@ fn check_inputs(
                 _ if !seen.insert(input.to_string()) => {
                     Some(format!("`{input}` is listed twice in `inputs`"))
                 }
-                None => Some(format!(
-                    "unknown input `{input}`: no source or stage has the id `{}` (known: {})",
-                    input.component,
-                    if producers.is_empty() {
-                        "none".to_string()
-                    } else {
-                        producers.join(", ")
-                    }
+                None => Some(crate::suggest::with_suggestion(
+                    format!(
+                        "unknown input `{input}`: no source or stage has the id `{}` (known: {})",
+                        input.component,
+                        if producers.is_empty() {
+                            "none".to_string()
+                        } else {
+                            producers.join(", ")
+                        }
+                    ),
+                    &input.component,
+                    producers.iter().map(|p| p.trim_matches('`')),
                 )),
                 Some(target) if target.kind == ComponentKind::Sink => Some(format!(
                     "`{}` is a sink, and a sink has no output to take as input",

@@ -28,6 +28,7 @@ pub mod shutdown;
 pub mod sink_task;
 pub mod source_task;
 pub mod stage_task;
+pub mod suggest;
 pub mod summary;
 pub mod watchdog;
 

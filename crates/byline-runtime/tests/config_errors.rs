@@ -285,3 +285,50 @@ path = "out/rejects.jsonl"
 "#
     ));
 }
+
+#[test]
+fn an_empty_file_and_a_pipeline_without_a_sink_are_errors() {
+    let empty = errors("");
+    let messages: Vec<&str> = empty
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("the pipeline has no source")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("the pipeline has no sink")),
+        "{messages:?}"
+    );
+    let no_sink = errors("[sources.wire]\ntype = \"stdin\"\n");
+    assert!(
+        no_sink
+            .diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("the pipeline has no sink")),
+        "{no_sink}"
+    );
+}
+
+#[test]
+fn mistyped_types_fields_keys_and_inputs_get_a_suggestion() {
+    let text = "data_dri = \"state\"\n[sources.wire]\ntype = \"stdin\"\n[stages.ner]\ntype = \"entites\"\ninputs = [\"wire\"]\n[sinks.out]\ntype = \"file\"\ninputs = [\"nre\"]\npath = \"out.jsonl\"\nmax_byte = 10\n";
+    let rendered = errors(text).to_string();
+    for expected in [
+        "did you mean `data_dir`?",
+        "did you mean `entities`?",
+        "did you mean `max_bytes`?",
+        "did you mean `ner`?",
+    ] {
+        assert!(
+            rendered.contains(expected),
+            "{expected} missing from\n{rendered}"
+        );
+    }
+}
