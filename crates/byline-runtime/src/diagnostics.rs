@@ -85,6 +85,25 @@ impl ConfigErrors {
         }
     }
 
+    /// Every diagnostic as a JSON object (`message`, `file`, `line`, `column`,
+    /// `component`, `field`), for `byline validate --json`.
+    pub fn to_json(&self) -> Vec<serde_json::Value> {
+        self.diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let at = self.location(diagnostic);
+                serde_json::json!({
+                    "message": diagnostic.message,
+                    "file": self.path.display().to_string(),
+                    "line": at.map(|at| at.line),
+                    "column": at.map(|at| at.column),
+                    "component": diagnostic.component,
+                    "field": diagnostic.field,
+                })
+            })
+            .collect()
+    }
+
     /// Where a diagnostic points, if it points anywhere.
     pub fn location(&self, diagnostic: &Diagnostic) -> Option<Location> {
         diagnostic

@@ -35,5 +35,5 @@ pub mod watchdog;
 pub use config::DEFAULT_DATA_DIR;
 pub use data_dir_lock::{DataDirLock, LockError};
 pub use diagnostics::{ConfigErrors, Diagnostic, Location};
-pub use pipeline::{LoadError, Pipeline};
+pub use pipeline::{ComponentView, LoadError, Pipeline};
 pub use summary::{AckCounts, RunSummary, SinkReport, SourceReport, StageReport};

@@ -52,6 +52,16 @@ pub(crate) struct SinkNode {
     pub inputs: Vec<InputRef>,
 }
 
+/// One component of a built pipeline, as `byline validate` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ComponentView {
+    /// `source`, `stage` or `sink`.
+    pub kind: &'static str,
+    pub id: String,
+    /// What it reads from (`wire`, `entities.errors`).
+    pub inputs: Vec<String>,
+}
+
 /// Why a config file could not become a pipeline.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -191,6 +201,62 @@ impl Pipeline {
             .lock
             .as_ref()
             .map_or(&self.data_dir, |lock| lock.path()))
+    }
+
+    /// Every component in the order articles flow through them: sources, then each stage
+    /// once all its inputs are placed, then sinks (the pipeline has no cycles).
+    pub fn components_in_order(&self) -> Vec<ComponentView> {
+        let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut order: Vec<ComponentView> = Vec::new();
+        for source in &self.sources {
+            placed.insert(&source.id);
+            order.push(ComponentView {
+                kind: "source",
+                id: source.id.to_string(),
+                inputs: Vec::new(),
+            });
+        }
+        let inputs_of = |inputs: &[InputRef]| -> Vec<String> {
+            inputs.iter().map(ToString::to_string).collect()
+        };
+        let mut waiting: Vec<&StageNode> = self.stages.iter().collect();
+        while !waiting.is_empty() {
+            let before = waiting.len();
+            let (ready, rest): (Vec<&StageNode>, Vec<&StageNode>) =
+                waiting.into_iter().partition(|stage| {
+                    stage
+                        .inputs
+                        .iter()
+                        .all(|i| placed.contains(i.component.as_str()))
+                });
+            for stage in &ready {
+                placed.insert(&stage.id);
+                order.push(ComponentView {
+                    kind: "stage",
+                    id: stage.id.to_string(),
+                    inputs: inputs_of(&stage.inputs),
+                });
+            }
+            waiting = rest;
+            if waiting.len() == before {
+                // Only reachable through a cycle, which building refuses; list them anyway.
+                for stage in waiting.drain(..) {
+                    order.push(ComponentView {
+                        kind: "stage",
+                        id: stage.id.to_string(),
+                        inputs: inputs_of(&stage.inputs),
+                    });
+                }
+            }
+        }
+        for sink in &self.sinks {
+            order.push(ComponentView {
+                kind: "sink",
+                id: sink.id.to_string(),
+                inputs: inputs_of(&sink.inputs),
+            });
+        }
+        order
     }
 
     /// `(sources, stages, sinks)` ids, for `byline validate`.

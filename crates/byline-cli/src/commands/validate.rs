@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use byline_core::Registry;
-use byline_runtime::{LoadError, Pipeline};
+use byline_runtime::{ComponentView, LoadError, Pipeline};
 use clap::Args;
 
 use crate::cli::Options;
@@ -12,15 +12,23 @@ use crate::cli::Options;
 /// Check a pipeline file without running it.
 ///
 /// Parses the file, interpolates `${VAR}`s, builds every component from its own table and
-/// checks the wiring: unknown fields and types, unknown inputs, duplicate ids, cycles,
-/// unused components and stages whose required layers are not provided upstream. Every
-/// error is reported with file:line:column, the component and the field. No source is
-/// started. Exits 0 when the file is valid, 1 otherwise.
+/// checks the wiring: unknown fields and types (with a "did you mean"), unknown inputs,
+/// duplicate ids, cycles, unused components, a missing source or sink, and stages whose
+/// required layers are not provided upstream. Every error is reported with
+/// file:line:column, the component and the field. No source is started. Prints the
+/// pipeline in the order articles flow through it. Exits 0 when the file is valid, 1
+/// otherwise.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The pipeline file (TOML).
     #[arg(short, long, value_name = "FILE")]
     pub config: PathBuf,
+
+    /// Print the result as one JSON object: `{"file", "ok", "components"}` or
+    /// `{"file", "ok": false, "errors": [{"message", "file", "line", "column",
+    /// "component", "field"}]}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn execute(
@@ -28,32 +36,72 @@ pub fn execute(
     registry: &Registry,
     options: &Options,
 ) -> anyhow::Result<ExitCode> {
+    let file = args.config.display().to_string();
     match Pipeline::load_for_validation(&args.config, registry) {
         Ok(pipeline) => {
-            if !options.quiet {
-                let (sources, stages, sinks) = pipeline.component_ids();
-                println!(
-                    "{}: ok ({} → {} → {})",
-                    args.config.display(),
-                    list_or_none(&sources),
-                    list_or_none(&stages),
-                    list_or_none(&sinks)
-                );
+            let components = pipeline.components_in_order();
+            if args.json {
+                let report =
+                    serde_json::json!({"file": file, "ok": true, "components": components});
+                println!("{report}");
+            } else if !options.quiet {
+                print!("{}", describe(&file, &components));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(LoadError::Config(errors)) => {
-            eprintln!("{errors}");
+            if args.json {
+                let report =
+                    serde_json::json!({"file": file, "ok": false, "errors": errors.to_json()});
+                println!("{report}");
+            } else {
+                eprintln!("{errors}");
+            }
             Ok(ExitCode::FAILURE)
         }
         Err(error) => Err(error.into()),
     }
 }
 
-fn list_or_none(ids: &[&str]) -> String {
-    if ids.is_empty() {
-        "no stages".to_string()
-    } else {
-        ids.join(", ")
+/// `FILE: ok`, then one line per component in pipeline order, with what it reads from.
+fn describe(file: &str, components: &[ComponentView]) -> String {
+    let width = components.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut text = format!("{file}: ok\n");
+    for component in components {
+        let from = if component.inputs.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", component.inputs.join(", "))
+        };
+        let line = format!("  {:<6} {:<width$}{from}", component.kind, component.id);
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_shown_in_pipeline_order_with_their_inputs() {
+        let view = |kind, id: &str, inputs: &[&str]| ComponentView {
+            kind,
+            id: id.to_string(),
+            inputs: inputs.iter().map(ToString::to_string).collect(),
+        };
+        let text = describe(
+            "p.toml",
+            &[
+                view("source", "wire", &[]),
+                view("stage", "entities", &["wire"]),
+                view("sink", "out", &["entities", "wire.errors"]),
+            ],
+        );
+        assert_eq!(
+            text,
+            "p.toml: ok\n  source wire\n  stage  entities  ← wire\n  sink   out       ← entities, wire.errors\n"
+        );
     }
 }
