@@ -280,7 +280,7 @@ path = "out/articles-%Y-%m-%d.jsonl"
     assert_eq!(fields, ["-", "published", "-"]);
     assert!(dead.iter().all(|d| d["error"]["file"] == "in/feed.jsonl"));
     assert!(
-        log.contains("5 articles in, 5 out, 3 dead-lettered"),
+        log.contains("5 articles in, 5 out to 1 sink, 3 dead-lettered"),
         "{log}"
     );
     assert_no_progress_bar(&log);
@@ -371,4 +371,73 @@ fn bench_runs_a_pass_through_and_prints_its_throughput() {
         "{text}"
     );
     assert!(text.contains("words/s"), "{text}");
+}
+
+/// A pipeline from `in/*.jsonl` to `out-<name>.jsonl`, under the shared `state` data_dir.
+fn shared_state_pipeline(dir: &Path, name: &str) {
+    std::fs::write(
+        dir.join(format!("{name}.toml")),
+        format!(
+            "data_dir = \"state\"\n[sources.wire]\ntype = \"file\"\npaths = [\"in/*.jsonl\"]\n[sinks.out]\ntype = \"file\"\ninputs = [\"wire\"]\npath = \"out-{name}.jsonl\"\n"
+        ),
+    )
+    .expect("write a pipeline");
+}
+
+#[test]
+fn a_second_run_says_nothing_is_new_and_a_run_with_no_input_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("in")).expect("in/");
+    std::fs::write(
+        dir.path().join("in/feed.jsonl"),
+        "{\"id\":\"a\",\"text\":\"The mayor spoke.\"}\n",
+    )
+    .expect("feed");
+    shared_state_pipeline(dir.path(), "first");
+    let run = byline(dir.path(), &["run", "-c", "first.toml"], b"");
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("1 articles in, 1 out to 1 sink"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(
+        stderr(&run).contains("out: 1 articles to out-first.jsonl"),
+        "{}",
+        stderr(&run)
+    );
+    let again = byline(dir.path(), &["run", "-c", "first.toml"], b"");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("nothing new") && stderr(&again).contains("--from-start"),
+        "{}",
+        stderr(&again)
+    );
+    std::fs::write(
+        dir.path().join("empty.toml"),
+        "data_dir = \"state\"\n[sources.wire]\ntype = \"file\"\npaths = [\"nowhere/*.jsonl\"]\n[sinks.out]\ntype = \"stdout\"\ninputs = [\"wire\"]\n",
+    )
+    .expect("config");
+    let empty = byline(dir.path(), &["run", "-c", "empty.toml"], b"");
+    assert!(!empty.status.success(), "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("no input"), "{}", stderr(&empty));
+}
+
+#[test]
+fn two_pipelines_sharing_a_data_dir_and_a_source_id_keep_their_own_checkpoints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("in")).expect("in/");
+    std::fs::write(
+        dir.path().join("in/feed.jsonl"),
+        "{\"id\":\"a\",\"text\":\"The mayor spoke.\"}\n{\"id\":\"b\",\"text\":\"The council voted.\"}\n",
+    )
+    .expect("feed");
+    for name in ["main-job", "plugin-job"] {
+        shared_state_pipeline(dir.path(), name);
+        let run = byline(dir.path(), &["run", "-c", &format!("{name}.toml")], b"");
+        assert!(run.status.success(), "{}", stderr(&run));
+        let written =
+            std::fs::read_to_string(dir.path().join(format!("out-{name}.jsonl"))).expect("output");
+        assert_eq!(written.lines().count(), 2, "{name} read everything");
+    }
 }

@@ -236,7 +236,7 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
         );
     }
     let checkpoint: Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/checkpoints/wire.json"))
+        &std::fs::read(dir.path().join("state/checkpoints/pipeline/wire.json"))
             .unwrap_or_else(|e| panic!("{e}")),
     )
     .unwrap_or_else(|e| panic!("{e}"));

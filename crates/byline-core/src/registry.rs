@@ -76,6 +76,10 @@ pub struct BuildContext {
     pub id: String,
     /// The pipeline's `data_dir`, for components that keep state.
     pub data_dir: PathBuf,
+    /// The pipeline's name: its `name` key, or its file's stem (`default` for
+    /// `config/default.toml`). State kept in `data_dir` is keyed by it, so that two
+    /// pipelines sharing a data_dir do not share progress. Safe as a file name.
+    pub pipeline: String,
     /// The stage's per-article `timeout`, which the runtime owns and enforces. A stage that
     /// talks to something slow (a child process, a server) may use it for its own waits.
     pub timeout: Option<std::time::Duration>,

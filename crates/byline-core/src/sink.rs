@@ -97,6 +97,12 @@ pub trait Sink: Send + 'static {
     async fn write(&mut self, events: &[Event]) -> Result<(), SinkError>;
 
     async fn flush(&mut self) -> Result<(), SinkError>;
+
+    /// Where this run's output went, for the run summary: `out/articles-2021-08.jsonl`,
+    /// `stdout`, `subject articles.annotated`. `None` says nothing.
+    fn destination(&self) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! File source checkpoints: how far each file has been read *and acknowledged*, kept in
-//! `data_dir/checkpoints/<source id>.json`, so that a restart (even after `kill -9`)
+//! `data_dir/checkpoints/<pipeline>/<source id>.json`, so that a restart (even after `kill -9`)
 //! resumes where the last run's deliveries ended.
 //!
 //! A file is known by a fingerprint of its first bytes, not by its name, so that a renamed
@@ -23,10 +23,12 @@ pub const FINGERPRINT_BYTES: u64 = 1024;
 /// How often committed progress is written out while a run goes on.
 const SAVE_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Where a source's checkpoints live.
-pub fn checkpoint_path(data_dir: &Path, source_id: &str) -> PathBuf {
+/// Where a source's checkpoints live: `data_dir/checkpoints/<pipeline>/<source id>.json`,
+/// so that two pipelines sharing a data_dir and a source id keep their own progress.
+pub fn checkpoint_path(data_dir: &Path, pipeline: &str, source_id: &str) -> PathBuf {
     data_dir
         .join("checkpoints")
+        .join(pipeline)
         .join(format!("{source_id}.json"))
 }
 
@@ -284,7 +286,7 @@ mod tests {
     #[test]
     fn the_offset_moves_only_over_settled_records_and_survives_a_reload() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = checkpoint_path(dir.path(), "wire");
+        let path = checkpoint_path(dir.path(), "test", "wire");
         let checkpoints = Checkpoints::load(Some(path.clone()));
         let head = b"{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
         let (file, offset, _) = checkpoints.file(Path::new("in.jsonl"), head);

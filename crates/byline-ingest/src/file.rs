@@ -43,7 +43,7 @@ pub struct FileSourceConfig {
     /// line without its newline waits for it.
     #[serde(default)]
     pub follow: bool,
-    /// Remember in `data_dir/checkpoints/<id>.json` how far each file has been read and
+    /// Remember in `data_dir/checkpoints/<pipeline>/<id>.json` how far each file has been read and
     /// delivered, and resume from there (on by default; `byline run --from-start`
     /// forgets it). Files are known by their first bytes, so a renamed file keeps its
     /// place.
@@ -62,7 +62,7 @@ pub fn register(registry: &mut Registry) {
         |config: FileSourceConfig, context| {
             let checkpoints = config
                 .checkpoint
-                .then(|| checkpoint::checkpoint_path(&context.data_dir, &context.id));
+                .then(|| checkpoint::checkpoint_path(&context.data_dir, &context.pipeline, &context.id));
             let follow = config.follow;
             let source = FileSource::from_config(config)?
                 .following(follow)

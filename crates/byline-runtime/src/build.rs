@@ -36,7 +36,9 @@ pub fn build(
     let Some(parsed) = config::parse(&interpolated, &mut reporter) else {
         return Err(ConfigErrors::new(path, text, reporter.diagnostics));
     };
+    let name = pipeline_name(parsed.name.as_deref(), path);
     let mut pipeline = Pipeline::empty(
+        name.clone(),
         parsed.data_dir.clone(),
         parsed.drain_timeout,
         parsed.api.clone(),
@@ -48,6 +50,7 @@ pub fn build(
         let context = BuildContext {
             id: spec.id.clone(),
             data_dir: parsed.data_dir.clone(),
+            pipeline: name.clone(),
             timeout: spec.timeout,
             validate_only,
         };
@@ -110,6 +113,30 @@ pub fn build(
         Ok(pipeline)
     } else {
         Err(ConfigErrors::new(path, text, reporter.diagnostics))
+    }
+}
+
+/// The pipeline's name as a file name: the `name` key, else the config file's stem, with
+/// anything but letters, digits, `.`, `-` and `_` replaced by `_`.
+fn pipeline_name(name: Option<&str>, path: &Path) -> String {
+    let raw = name
+        .map(str::to_string)
+        .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let safe: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    match safe.trim_matches('.') {
+        "" => "pipeline".to_string(),
+        _ => safe,
     }
 }
 

@@ -150,7 +150,8 @@ impl ApiConfig {
 }
 
 /// The keys a pipeline file may have at its top level.
-const TOP_LEVEL_KEYS: [&str; 6] = [
+const TOP_LEVEL_KEYS: [&str; 7] = [
+    "name",
     "data_dir",
     "drain_timeout",
     "api",
@@ -170,6 +171,8 @@ pub struct ComponentConfig<'a> {
 
 /// A pipeline file after phase one.
 pub struct ParsedConfig<'a> {
+    /// The `name` key, if the file has one.
+    pub name: Option<String>,
     pub data_dir: PathBuf,
     /// How long sources and a failing sink get to finish after a stop request.
     pub drain_timeout: Duration,
@@ -225,6 +228,7 @@ pub fn parse<'a>(
         }
     };
     let mut parsed = ParsedConfig {
+        name: None,
         data_dir: PathBuf::from(DEFAULT_DATA_DIR),
         drain_timeout: crate::shutdown::DEFAULT_DRAIN_TIMEOUT,
         api: None,
@@ -237,6 +241,9 @@ pub fn parse<'a>(
                 if let Some(dir) = deserialize::<String>(value, reporter, None, Some("data_dir")) {
                     parsed.data_dir = PathBuf::from(dir);
                 }
+            }
+            "name" => {
+                parsed.name = deserialize::<String>(value, reporter, None, Some("name"));
             }
             "drain_timeout" => {
                 let span = value.span();
@@ -282,7 +289,7 @@ pub fn parse<'a>(
             other => reporter.error(
                 crate::suggest::with_suggestion(
                     format!(
-                        "unknown top-level key `{other}`, expected `data_dir`, `drain_timeout`, `api`, `sources`, `stages` or `sinks`"
+                        "unknown top-level key `{other}`, expected `name`, `data_dir`, `drain_timeout`, `api`, `sources`, `stages` or `sinks`"
                     ),
                     other,
                     TOP_LEVEL_KEYS,

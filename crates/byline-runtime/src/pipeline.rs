@@ -76,6 +76,7 @@ pub enum LoadError {
 
 /// A pipeline whose components are built and whose wiring is checked, ready to run.
 pub struct Pipeline {
+    name: String,
     data_dir: PathBuf,
     drain_timeout: Duration,
     lock: Option<DataDirLock>,
@@ -90,11 +91,13 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub(crate) fn empty(
+        name: String,
         data_dir: PathBuf,
         drain_timeout: Duration,
         api: Option<ApiConfig>,
     ) -> Pipeline {
         Pipeline {
+            name,
             data_dir,
             drain_timeout,
             lock: None,
@@ -188,6 +191,12 @@ impl Pipeline {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The pipeline's name, which keys its state in the data_dir (see
+    /// [`BuildContext::pipeline`](byline_core::BuildContext::pipeline)).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Takes the data_dir's lock for as long as this pipeline lives (see
@@ -451,19 +460,29 @@ impl Pipeline {
                 failures.push(format!("stage `{id}` crashed: {e}"));
             }
         }
+        let mut destinations: HashMap<Arc<str>, String> = HashMap::new();
         for (task, (id, _)) in sink_tasks.into_iter().zip(&sink_reports) {
             match task.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => failures.push(format!("sink `{id}`: {e}")),
+                Ok(outcome) => {
+                    if let Err(e) = outcome.result {
+                        failures.push(format!("sink `{id}`: {e}"));
+                    }
+                    if let Some(destination) = outcome.destination {
+                        destinations.insert(id.clone(), destination);
+                    }
+                }
                 Err(e) => failures.push(format!("sink `{id}` crashed: {e}")),
             }
         }
         match dead_letter_task.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failures.push(format!(
-                "dead-letter file {}: {e}",
-                dead_letter_file.display()
-            )),
+            Ok(outcome) => {
+                if let Err(e) = outcome.result {
+                    failures.push(format!(
+                        "dead-letter file {}: {e}",
+                        dead_letter_file.display()
+                    ));
+                }
+            }
             Err(e) => failures.push(format!("the dead-letter writer crashed: {e}")),
         }
         stop_watch.abort();
@@ -477,6 +496,7 @@ impl Pipeline {
             articles: load(&m.sent),
             dead_letters: load(&m.dead_lettered),
             failed_batches: load(&m.failed),
+            destination: destinations.get(id).cloned(),
         };
         RunSummary {
             elapsed: started.elapsed(),

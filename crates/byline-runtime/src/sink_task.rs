@@ -80,15 +80,22 @@ impl Held {
     }
 }
 
-/// Runs the sink until all its inputs have closed. Returns a description of the first
-/// failure that lost records, if any.
+/// How a sink's run ended.
+pub struct SinkOutcome {
+    /// A description of the first failure that lost records, if any.
+    pub result: Result<(), String>,
+    /// Where its output went ([`Sink::destination`]).
+    pub destination: Option<String>,
+}
+
+/// Runs the sink until all its inputs have closed.
 pub async fn run(
     id: Arc<str>,
     mut sink: Box<dyn Sink>,
     mut input: mpsc::Receiver<Batch>,
     metrics: Arc<ComponentMetrics>,
     shutdown: Shutdown,
-) -> Result<(), String> {
+) -> SinkOutcome {
     let mut task = SinkTask {
         id,
         held: Held::default(),
@@ -131,13 +138,17 @@ pub async fn run(
     if !closed && let Err(error) = task.flush(sink).await {
         task.recover(sink, error).await;
     }
-    match task.failure {
+    let result = match task.failure {
         Some(failure) if task.given_up > 0 => Err(format!(
             "{failure}; {} records stay uncommitted and will be read again",
             task.given_up
         )),
         Some(failure) => Err(failure),
         None => Ok(()),
+    };
+    SinkOutcome {
+        result,
+        destination: sink.destination(),
     }
 }
 

@@ -184,6 +184,8 @@ pub struct SinkReport {
     pub articles: u64,
     pub dead_letters: u64,
     pub failed_batches: u64,
+    /// Where its output went, when the sink says.
+    pub destination: Option<String>,
 }
 
 /// What a run did.
@@ -208,9 +210,17 @@ impl RunSummary {
         self.sources.iter().map(|s| s.articles).sum()
     }
 
-    /// Articles written by the configured sinks (an article written by two sinks counts twice).
-    pub fn articles_out(&self) -> u64 {
+    /// Articles written by the configured sinks (an article written by two sinks counts
+    /// twice). Unlike [`articles_out`](RunSummary::articles_out), it needs no
+    /// acknowledgements.
+    pub fn sink_writes(&self) -> u64 {
         self.sinks.iter().map(|s| s.articles).sum()
+    }
+
+    /// Articles delivered: written by every sink they reached (an article written by two
+    /// sinks counts once).
+    pub fn articles_out(&self) -> u64 {
+        self.acks().delivered
     }
 
     /// Records rejected by sources plus articles stages failed on.
@@ -243,11 +253,13 @@ impl fmt::Display for RunSummary {
         } else {
             0.0
         };
+        let sinks = self.sinks.len();
         write!(
             f,
-            "byline: {} articles in, {} out",
+            "byline: {} articles in, {} out to {sinks} sink{}",
             self.articles_in(),
-            self.articles_out()
+            self.articles_out(),
+            if sinks == 1 { "" } else { "s" }
         )?;
         let dead = self.dead_lettered();
         if dead > 0 {
@@ -263,6 +275,15 @@ impl fmt::Display for RunSummary {
         let acks = self.acks();
         if acks.errored > 0 {
             write!(f, "; {} records NOT delivered (errored)", acks.errored)?;
+        }
+        for sink in &self.sinks {
+            if let Some(destination) = &sink.destination {
+                write!(
+                    f,
+                    "\n  {}: {} articles to {destination}",
+                    sink.id, sink.articles
+                )?;
+            }
         }
         for failure in &self.failures {
             write!(f, "\n  failed: {failure}")?;
@@ -306,6 +327,7 @@ mod tests {
                 articles: 9,
                 dead_letters: 0,
                 failed_batches: 0,
+                destination: Some("out/a.jsonl".into()),
             }],
             dead_letter_file: PathBuf::from(".byline/dead-letter.jsonl"),
             dead_letter_writer: SinkReport {
@@ -313,6 +335,7 @@ mod tests {
                 articles: 0,
                 dead_letters: 3,
                 failed_batches: 0,
+                destination: None,
             },
             failures: Vec::new(),
         }
@@ -332,7 +355,7 @@ mod tests {
         assert!(summary.succeeded());
         assert_eq!(
             summary.to_string(),
-            "byline: 10 articles in, 9 out, 3 dead-lettered (see .byline/dead-letter.jsonl) in 0.50 s (20 articles/s)"
+            "byline: 10 articles in, 9 out to 1 sink, 3 dead-lettered (see .byline/dead-letter.jsonl) in 0.50 s (20 articles/s)\n  out: 9 articles to out/a.jsonl"
         );
     }
 

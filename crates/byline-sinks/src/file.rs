@@ -204,6 +204,8 @@ pub struct FileSink {
     lost_since_flush: Option<SinkError>,
     /// Whether the "a stream is not synced" notice was given, which is said once.
     told_stream: bool,
+    /// Every file this sink has written to, for the run summary.
+    written_to: std::collections::BTreeSet<PathBuf>,
 }
 
 impl FileSink {
@@ -244,6 +246,7 @@ impl FileSink {
             fsync: true,
             lost_since_flush: None,
             told_stream: false,
+            written_to: std::collections::BTreeSet::new(),
         }
     }
 
@@ -278,6 +281,9 @@ impl FileSink {
             Ok(Ok(mut bytes)) => {
                 if let Some(open) = &mut self.open {
                     open.size += bytes.len() as u64;
+                    if !self.written_to.contains(&open.path) {
+                        self.written_to.insert(open.path.clone());
+                    }
                 }
                 bytes.clear();
                 self.buffer = bytes;
@@ -578,6 +584,20 @@ impl Sink for FileSink {
             });
         }
         self.sync_and_check().await
+    }
+
+    fn destination(&self) -> Option<String> {
+        const SHOWN: usize = 3;
+        let mut paths: Vec<String> = self
+            .written_to
+            .iter()
+            .take(SHOWN)
+            .map(|path| path.display().to_string())
+            .collect();
+        if self.written_to.len() > SHOWN {
+            paths.push(format!("{} more files", self.written_to.len() - SHOWN));
+        }
+        (!paths.is_empty()).then(|| paths.join(", "))
     }
 }
 

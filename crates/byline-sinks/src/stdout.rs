@@ -58,6 +58,10 @@ impl Sink for StdoutSink {
         self.stdout.flush().await?;
         Ok(())
     }
+
+    fn destination(&self) -> Option<String> {
+        Some("standard output".to_string())
+    }
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ pub fn execute(args: BenchArgs, registry: &Registry, _: &Options) -> anyhow::Res
         let cpu = process_cpu_seconds()
             .zip(cpu_before)
             .map(|(after, before)| after - before);
-        if summary.articles_out() != args.articles as u64 || !summary.succeeded() {
+        if summary.sink_writes() != args.articles as u64 || !summary.succeeded() {
             bail!("the run lost articles: {summary}");
         }
         let per_cpu = match cpu {

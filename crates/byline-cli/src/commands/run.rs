@@ -52,20 +52,65 @@ pub fn execute(args: RunArgs, registry: &Registry, options: &Options) -> anyhow:
     if args.from_start {
         forget_checkpoints(&pipeline)?;
     }
+    let input_bytes = pipeline.input_bytes();
+    let checkpoints = pipeline
+        .data_dir()
+        .join("checkpoints")
+        .join(pipeline.name());
     let display = progress::wanted(options.quiet)
-        .then(|| ProgressDisplay::start(pipeline.read_progress(), pipeline.input_bytes()));
-    let summary = run_pipeline(pipeline);
+        .then(|| ProgressDisplay::start(pipeline.read_progress(), input_bytes));
+    let summary = run_pipeline(pipeline)?;
     if let Some(display) = display {
         display.finish();
     }
-    Ok(report(&summary?, options, true))
+    let code = report(&summary, options, true);
+    match nothing_read(&summary, input_bytes) {
+        Some(NothingRead::NoInput) => {
+            eprintln!(
+                "byline: no input: the sources found no article files to read; check their `paths`"
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Some(NothingRead::AllRead) => {
+            if !options.quiet {
+                eprintln!(
+                    "byline: nothing new: every input file was read by an earlier run of this pipeline (checkpoints in {}); `byline run --from-start` reads them again",
+                    checkpoints.display()
+                );
+            }
+            Ok(code)
+        }
+        None => Ok(code),
+    }
+}
+
+/// Why a finished run read no record at all.
+#[derive(Debug, PartialEq, Eq)]
+enum NothingRead {
+    /// The sources matched no file (or only empty ones): almost always a wrong path.
+    NoInput,
+    /// There was input, and an earlier run had read all of it.
+    AllRead,
+}
+
+/// Says why a finite run read nothing, when it did; `input_bytes` is what the sources
+/// reported before the run (`None` for endless sources).
+fn nothing_read(summary: &RunSummary, input_bytes: Option<u64>) -> Option<NothingRead> {
+    let read_nothing =
+        summary.articles_in() == 0 && summary.dead_lettered() == 0 && !summary.interrupted;
+    match input_bytes {
+        Some(0) if read_nothing => Some(NothingRead::NoInput),
+        Some(_) if read_nothing => Some(NothingRead::AllRead),
+        _ => None,
+    }
 }
 
 /// Removes the checkpoint file of every source of `pipeline`.
 fn forget_checkpoints(pipeline: &Pipeline) -> anyhow::Result<()> {
     let (sources, _, _) = pipeline.component_ids();
     for id in sources {
-        let path = byline_ingest::checkpoint::checkpoint_path(pipeline.data_dir(), id);
+        let path =
+            byline_ingest::checkpoint::checkpoint_path(pipeline.data_dir(), pipeline.name(), id);
         match std::fs::remove_file(&path) {
             Ok(()) => tracing::info!(source = id, "checkpoints forgotten: reading from the start"),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
