@@ -45,7 +45,7 @@ impl MetricsRegistry {
     /// The Prometheus text exposition of every counter.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counters: [Counter; 5] = [
+        let counters: [Counter; 6] = [
             (
                 "byline_received_total",
                 "Articles that reached the component.",
@@ -65,6 +65,11 @@ impl MetricsRegistry {
                 "byline_dropped_total",
                 "Articles a stage filtered out.",
                 |m| ComponentMetrics::get(&m.dropped),
+            ),
+            (
+                "byline_abandoned_threads_total",
+                "Threads a stage's timeout gave up on (each keeps running until it finishes).",
+                |m| ComponentMetrics::get(&m.abandoned),
             ),
             (
                 "byline_failures_total",

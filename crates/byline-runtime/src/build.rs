@@ -80,6 +80,7 @@ pub fn build(
                             concurrency: spec.concurrency,
                             ordered: spec.ordered,
                             timeout: spec.timeout,
+                            max_abandoned: spec.max_abandoned,
                         });
                     })
                 }),

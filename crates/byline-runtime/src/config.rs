@@ -105,6 +105,9 @@ pub struct ComponentSpec {
     pub ordered: bool,
     /// Stages: the per-article time limit (enforced from issue 6 on).
     pub timeout: Option<Duration>,
+    /// Stages: how many threads abandoned by `timeout` (still running, since a thread
+    /// cannot be killed) make the stage unhealthy in `/health`.
+    pub max_abandoned: u64,
     /// The keys left for the factory, with the spans of key and value, to name the field
     /// a factory's error is about.
     pub fields: Vec<(String, Range<usize>, Range<usize>)>,
@@ -159,6 +162,9 @@ const TOP_LEVEL_KEYS: [&str; 7] = [
     "stages",
     "sinks",
 ];
+
+/// See [`ComponentSpec::max_abandoned`].
+pub const DEFAULT_MAX_ABANDONED: u64 = 4;
 
 /// See [`ApiConfig::stall_timeout`].
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -397,6 +403,7 @@ fn component<'a>(
         concurrency: None,
         ordered: true,
         timeout: None,
+        max_abandoned: DEFAULT_MAX_ABANDONED,
         fields: Vec::new(),
     };
     match (kind, take("inputs")) {
@@ -439,6 +446,13 @@ fn component<'a>(
             spec.ordered =
                 deserialize::<bool>(value, reporter, in_component.clone(), Some("ordered"))
                     .unwrap_or(true);
+        }
+        if let Some(value) = take("max_abandoned") {
+            if let Some(limit) =
+                deserialize::<u64>(value, reporter, in_component.clone(), Some("max_abandoned"))
+            {
+                spec.max_abandoned = limit;
+            }
         }
         if let Some(value) = take("timeout") {
             let span = value.span();

@@ -60,6 +60,20 @@ impl HealthCheck {
                 });
             }
         }
+        for (kind, id, metrics) in &self.metrics.components {
+            let running = ComponentMetrics::get(&metrics.abandoned_running);
+            let limit = ComponentMetrics::get(&metrics.abandoned_limit);
+            if *kind == Kind::Stage && limit > 0 && running >= limit {
+                problems.push(Problem {
+                    component: id.to_string(),
+                    kind: "stage",
+                    reason: format!(
+                        "{running} threads abandoned by its timeout are still running (max_abandoned = {limit}); they hold memory and cores until the process restarts"
+                    ),
+                    last_error: None,
+                });
+            }
+        }
         let stall_ms = self.stall_timeout.as_millis() as u64;
         for (id, acks) in &self.metrics.acks {
             let Some((_, _, emitted)) = self
@@ -165,6 +179,27 @@ mod tests {
             acks.finished(seq, AckStatus::Delivered);
         }
         assert_eq!(check.report(u64::MAX / 2).status, Status::Ok);
+    }
+
+    #[test]
+    fn a_stage_with_too_many_running_abandoned_threads_is_degraded() {
+        let (mut check, _, _, _) = check();
+        let stage = Arc::new(ComponentMetrics::default());
+        ComponentMetrics::add(&stage.abandoned_limit, 4);
+        check
+            .metrics
+            .components
+            .push((Kind::Stage, "quotes".into(), stage.clone()));
+        ComponentMetrics::add(&stage.abandoned_running, 3);
+        assert_eq!(check.report(1_000_000).status, Status::Ok);
+        ComponentMetrics::add(&stage.abandoned_running, 1);
+        let report = check.report(1_000_000);
+        assert_eq!(report.status, Status::Degraded);
+        assert_eq!(report.problems[0].component, "quotes");
+        assert!(
+            report.problems[0].reason.contains("max_abandoned = 4"),
+            "{report:?}"
+        );
     }
 
     #[test]

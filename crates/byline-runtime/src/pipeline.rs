@@ -44,6 +44,7 @@ pub(crate) struct StageNode {
     pub concurrency: Option<usize>,
     pub ordered: bool,
     pub timeout: Option<Duration>,
+    pub max_abandoned: u64,
 }
 
 pub(crate) struct SinkNode {
@@ -364,6 +365,9 @@ impl Pipeline {
             let Some(input) = receivers.remove(&node.id) else {
                 continue;
             };
+            metrics
+                .abandoned_limit
+                .store(node.max_abandoned, std::sync::atomic::Ordering::Relaxed);
             let settings = StageSettings {
                 concurrency: node.concurrency.unwrap_or(cores),
                 ordered: node.ordered,
@@ -517,6 +521,8 @@ impl Pipeline {
                     articles: load(&m.received),
                     dropped: load(&m.dropped),
                     failed: load(&m.dead_lettered),
+                    abandoned: load(&m.abandoned),
+                    abandoned_running: load(&m.abandoned_running),
                 })
                 .collect(),
             sinks: sink_reports

@@ -43,9 +43,9 @@ pub async fn run(
     let mut ready: BTreeMap<u64, Batch> = BTreeMap::new();
     let (mut next_ticket, mut next_out) = (0u64, 0u64);
     let mut input_open = true;
-    let watchdog = settings
-        .timeout
-        .map(|timeout| Arc::new(Watchdog::new(id.clone(), stage.clone(), timeout)));
+    let watchdog = settings.timeout.map(|timeout| {
+        Arc::new(Watchdog::new(id.clone(), stage.clone(), timeout).counting_in(metrics.clone()))
+    });
     loop {
         let in_flight = if settings.ordered {
             (next_ticket - next_out) as usize

@@ -31,6 +31,13 @@ pub struct ComponentMetrics {
     /// When a sink last acknowledged records, in milliseconds since the Unix epoch (0:
     /// never).
     pub last_delivery_ms: AtomicU64,
+    /// Threads a stage's `timeout` gave up on, in all.
+    pub abandoned: AtomicU64,
+    /// Of those, the ones still running (a thread cannot be killed; one that finishes
+    /// late is no longer counted here).
+    pub abandoned_running: AtomicU64,
+    /// A stage whose running abandoned threads reach this is unhealthy (`max_abandoned`).
+    pub abandoned_limit: AtomicU64,
 }
 
 /// Now, in milliseconds since the Unix epoch.
@@ -176,6 +183,9 @@ pub struct StageReport {
     pub dropped: u64,
     /// Articles the stage failed or panicked on (dead letters).
     pub failed: u64,
+    /// Threads its `timeout` abandoned, and how many of them were still running at the end.
+    pub abandoned: u64,
+    pub abandoned_running: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +286,13 @@ impl fmt::Display for RunSummary {
         if acks.errored > 0 {
             write!(f, "; {} records NOT delivered (errored)", acks.errored)?;
         }
+        for stage in self.stages.iter().filter(|s| s.abandoned > 0) {
+            write!(
+                f,
+                "\n  stage `{}`: {} threads abandoned by its timeout ({} still running)",
+                stage.id, stage.abandoned, stage.abandoned_running
+            )?;
+        }
         for sink in &self.sinks {
             if let Some(destination) = &sink.destination {
                 write!(
@@ -321,6 +338,8 @@ mod tests {
                 articles: 10,
                 dropped: 0,
                 failed: 1,
+                abandoned: 0,
+                abandoned_running: 0,
             }],
             sinks: vec![SinkReport {
                 id: "out".into(),

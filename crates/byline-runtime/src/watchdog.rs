@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use byline_core::{Article, Flow, Stage, StageError};
 
+use crate::summary::ComponentMetrics;
+
 type Outcome = (Article, Result<Flow, StageError>);
 
 /// A thread that runs one article at a time through the stage.
@@ -23,7 +25,11 @@ struct Runner {
 }
 
 impl Runner {
-    fn start(stage: Arc<dyn Stage>, id: &str) -> std::io::Result<Runner> {
+    fn start(
+        stage: Arc<dyn Stage>,
+        id: &str,
+        metrics: Arc<ComponentMetrics>,
+    ) -> std::io::Result<Runner> {
         let (jobs, job_receiver) = mpsc::sync_channel::<Article>(1);
         let (outcome_sender, outcomes) = mpsc::sync_channel::<Outcome>(1);
         std::thread::Builder::new()
@@ -38,7 +44,8 @@ impl Runner {
                             )))
                         });
                     if outcome_sender.send((article, result)).is_err() {
-                        // The watchdog gave up on this thread.
+                        // The watchdog gave up on this thread, which has now finished.
+                        metrics.abandoned_running.fetch_sub(1, Ordering::Relaxed);
                         return;
                     }
                 }
@@ -54,6 +61,8 @@ pub struct Watchdog {
     timeout: Duration,
     idle: Mutex<Vec<Runner>>,
     abandoned: AtomicU64,
+    /// Where abandoned threads are counted for `/health`, `/metrics` and the summary.
+    metrics: Arc<ComponentMetrics>,
 }
 
 impl Watchdog {
@@ -64,7 +73,14 @@ impl Watchdog {
             timeout,
             idle: Mutex::new(Vec::new()),
             abandoned: AtomicU64::new(0),
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts abandoned threads in `metrics` (the stage's).
+    pub fn counting_in(mut self, metrics: Arc<ComponentMetrics>) -> Watchdog {
+        self.metrics = metrics;
+        self
     }
 
     /// Threads given up on because their article outran the timeout.
@@ -80,7 +96,10 @@ impl Watchdog {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .pop()
-            .map_or_else(|| Runner::start(self.stage.clone(), &self.id), Ok);
+            .map_or_else(
+                || Runner::start(self.stage.clone(), &self.id, self.metrics.clone()),
+                Ok,
+            );
         let runner = match runner {
             Ok(runner) => runner,
             Err(e) => {
@@ -114,6 +133,10 @@ impl Watchdog {
             }
             Err(RecvTimeoutError::Timeout) => {
                 let abandoned = self.abandoned.fetch_add(1, Ordering::Relaxed) + 1;
+                self.metrics.abandoned.fetch_add(1, Ordering::Relaxed);
+                self.metrics
+                    .abandoned_running
+                    .fetch_add(1, Ordering::Relaxed);
                 tracing::error!(
                     stage = %self.id,
                     article = %original.id,
@@ -152,6 +175,10 @@ mod tests {
                 },
                 "panic" => panic!("kaboom"),
                 "fail" => Err(StageError::new("no")),
+                "slow" => {
+                    std::thread::sleep(Duration::from_millis(400));
+                    Ok(Flow::Continue)
+                }
                 _ => Ok(Flow::Continue),
             }
         }
@@ -168,6 +195,26 @@ mod tests {
         let (article, result) = watchdog.process(Article::new("ok", "Text."));
         assert!(matches!(result, Ok(Flow::Continue)));
         assert!(article.meta.contains_key("touched"));
+    }
+
+    #[test]
+    fn abandoned_threads_are_counted_while_they_run_and_uncounted_when_they_end() {
+        let metrics = Arc::new(ComponentMetrics::default());
+        let watchdog = Watchdog::new("s".into(), Arc::new(Stubborn), Duration::from_millis(50))
+            .counting_in(metrics.clone());
+        let (_, result) = watchdog.process(Article::new("slow", "Text."));
+        assert!(result.is_err());
+        assert_eq!(ComponentMetrics::get(&metrics.abandoned), 1);
+        assert_eq!(ComponentMetrics::get(&metrics.abandoned_running), 1);
+        let ended = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            ComponentMetrics::get(&metrics.abandoned_running) == 0
+        });
+        assert!(
+            ended,
+            "the slow thread finished and is no longer counted as running"
+        );
+        assert_eq!(ComponentMetrics::get(&metrics.abandoned), 1);
     }
 
     #[test]
