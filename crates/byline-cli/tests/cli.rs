@@ -211,6 +211,37 @@ fn annotate_a_directory_reads_every_article_in_it_and_a_missing_path_is_an_error
         "{}",
         stderr(&output)
     );
+
+    // A missing path among good ones: the good ones are annotated, and the exit names it.
+    let output = byline(
+        dir.path(),
+        &["annotate", "nope.txt", "articles/harbour-strike.txt"],
+        b"",
+    );
+    assert!(!output.status.success());
+    assert_eq!(
+        stdout_lines(&output).len(),
+        1,
+        "the readable file is annotated"
+    );
+    assert!(
+        stderr(&output).contains("1 input could not be read: nope.txt"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Subdirectories (earlier outputs, say) are read only with --recursive.
+    let nested = articles.join("old-output");
+    std::fs::create_dir(&nested).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        nested.join("annotated.jsonl"),
+        "{\"id\":\"old\",\"text\":\"An earlier output line.\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let output = byline(dir.path(), &["annotate", "articles"], b"");
+    assert_eq!(stdout_lines(&output).len(), 4, "{}", stderr(&output));
+    let output = byline(dir.path(), &["annotate", "--recursive", "articles"], b"");
+    assert_eq!(stdout_lines(&output).len(), 5, "{}", stderr(&output));
 }
 
 #[test]

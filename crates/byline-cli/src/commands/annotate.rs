@@ -38,6 +38,11 @@ pub struct AnnotateArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
+    /// Read directories recursively (by default only the files directly in them, so that
+    /// earlier outputs in subdirectories are not read back).
+    #[arg(short, long)]
+    pub recursive: bool,
+
     /// Where dead letters (bad input records) are written.
     #[arg(long, value_name = "DIR", default_value = byline_runtime::DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
@@ -66,8 +71,19 @@ pub fn execute(
         bail!("no input: give files or directories, or pipe JSON Lines into `byline annotate -`");
     }
     let mut patterns = Vec::new();
+    let mut unreadable = Vec::new();
     for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
-        patterns.extend(patterns_for(path)?);
+        match patterns_for(path, args.recursive) {
+            Ok(found) => patterns.extend(found),
+            Err(e) => {
+                // Every readable input is still annotated; the exit code tells.
+                eprintln!("byline: cannot read {}: {e}", path.display());
+                unreadable.push(path.display().to_string());
+            }
+        }
+    }
+    if patterns.is_empty() && !reads_stdin {
+        bail!("no input could be read: {}", unreadable.join(", "));
     }
     let config = default_pipeline(&patterns, reads_stdin, &args, registry);
     tracing::debug!("annotate pipeline:\n{config}");
@@ -77,21 +93,30 @@ pub fn execute(
             Err(errors) => bail!("the default pipeline is invalid (a bug):\n{errors}"),
         };
     let summary = run_pipeline(pipeline)?;
-    Ok(report(&summary, options, false))
+    let code = report(&summary, options, false);
+    if !unreadable.is_empty() {
+        eprintln!(
+            "byline: {} input{} could not be read: {}",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" },
+            unreadable.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
 }
 
-/// The file-source patterns for one command-line path.
-fn patterns_for(path: &Path) -> anyhow::Result<Vec<String>> {
-    let metadata = match std::fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) => bail!("cannot read {}: {e}", path.display()),
-    };
+/// The file-source patterns for one command-line path: the file itself, or a directory's
+/// article files (and its subdirectories' with `recursive`).
+fn patterns_for(path: &Path, recursive: bool) -> std::io::Result<Vec<String>> {
+    let metadata = std::fs::metadata(path)?;
     let literal = glob::Pattern::escape(&path.to_string_lossy());
     if metadata.is_dir() {
         let base = literal.trim_end_matches('/').to_string();
+        let depth = if recursive { "**/" } else { "" };
         Ok(["txt", "jsonl", "ndjson"]
             .iter()
-            .map(|extension| format!("{base}/**/*.{extension}"))
+            .map(|extension| format!("{base}/{depth}*.{extension}"))
             .collect())
     } else {
         Ok(vec![literal])
@@ -176,6 +201,7 @@ mod tests {
             paths: Vec::new(),
             format: OutputFormat::Json,
             input_format: format,
+            recursive: false,
             data_dir: PathBuf::from(".byline"),
         }
     }
