@@ -447,12 +447,11 @@ fn component<'a>(
                 deserialize::<bool>(value, reporter, in_component.clone(), Some("ordered"))
                     .unwrap_or(true);
         }
-        if let Some(value) = take("max_abandoned") {
-            if let Some(limit) =
+        if let Some(value) = take("max_abandoned")
+            && let Some(limit) =
                 deserialize::<u64>(value, reporter, in_component.clone(), Some("max_abandoned"))
-            {
-                spec.max_abandoned = limit;
-            }
+        {
+            spec.max_abandoned = limit;
         }
         if let Some(value) = take("timeout") {
             let span = value.span();
