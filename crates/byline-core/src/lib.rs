@@ -22,6 +22,7 @@
 pub mod ack;
 pub mod article;
 pub mod dead_letter;
+pub mod duration;
 pub mod event;
 pub mod layers;
 pub mod output;
@@ -32,6 +33,7 @@ pub mod stage;
 
 pub use ack::{Ack, AckListener, AckStatus, CommitWindow};
 pub use dead_letter::DeadLetter;
+pub use duration::{DurationError, HumanDuration};
 pub use event::{Event, Payload, Position};
 pub use sink::{Sink, SinkError};
 pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};

@@ -59,4 +59,13 @@ pub trait Stage: Send + Sync + 'static {
     fn process_batch(&self, articles: &mut [Article]) -> Vec<Result<Flow, StageError>> {
         articles.iter_mut().map(|a| self.process(a)).collect()
     }
+
+    /// Whether the stage enforces the pipeline's per-article `timeout` itself (it gets it
+    /// as [`BuildContext::timeout`](crate::BuildContext::timeout)). By default the runtime
+    /// enforces it, running each article alone on a watched thread; a stage that can fail
+    /// one article cleanly on its own (the exec stage kills its child) says `true`, and the
+    /// runtime keeps sending it whole batches, so that it keeps its pipelining.
+    fn enforces_own_deadlines(&self) -> bool {
+        false
+    }
 }

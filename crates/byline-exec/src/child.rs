@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use crate::duration::HumanDuration;
 use crate::protocol::{self, HandshakeError};
+use byline_core::HumanDuration;
 
 /// How many stderr lines a startup error quotes.
 const STDERR_TAIL_LINES: usize = 8;

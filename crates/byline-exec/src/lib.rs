@@ -29,12 +29,10 @@
 //! the child's stderr goes to tracing with the stage id.
 
 mod child;
-pub mod duration;
 pub mod protocol;
 mod stage;
 
 pub use child::StartError;
-pub use duration::HumanDuration;
 pub use stage::{ExecConfig, ExecStage};
 
 /// Registers the `exec` stage type.

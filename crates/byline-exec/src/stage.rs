@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::child::{ChildEvent, ChildProcess, ChildSpec, StartError};
-use crate::duration::HumanDuration;
 use crate::protocol::{self, Answer, AnswerLine};
+use byline_core::HumanDuration;
 
 /// How many times an article may be in flight when its child dies before it goes to the
 /// dead letters: a child that crashes on one article every time must not loop forever.
@@ -34,7 +34,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// type = "exec"
 /// inputs = ["quotes"]
 /// command = ["python3", "stages/sentiment.py"]
-/// timeout = "10s"
+/// timeout = "10s"            # the pipeline's per-article timeout, which this stage enforces
 /// config = { model = "small", threshold = 0.5 }
 /// ```
 ///
@@ -52,12 +52,6 @@ pub struct ExecConfig {
     /// Working directory of the child (default: byline's).
     #[serde(default)]
     pub cwd: Option<PathBuf>,
-    /// How long the child may take over one article before that article goes to the dead
-    /// letters and the child is killed and restarted. The clock of a request starts when it
-    /// becomes the oldest unanswered one, so that a child answering in order is not blamed
-    /// for the requests queued in front of an article. Default `"30s"`.
-    #[serde(default = "default_timeout")]
-    pub timeout: HumanDuration,
     /// How long the child may take to answer the handshake, for children that load a
     /// model first. Default `"30s"`.
     #[serde(default = "default_timeout")]
@@ -92,6 +86,13 @@ fn default_restart_backoff() -> HumanDuration {
     HumanDuration(Duration::from_millis(100))
 }
 
+/// How long the child may take over one article when the pipeline sets no `timeout`.
+/// The stage enforces the pipeline's per-article `timeout` itself: an article that outruns
+/// it goes to the dead letters and the child is killed and restarted. The clock of a
+/// request starts when it becomes the oldest unanswered one, so that a child answering in
+/// order is not blamed for the requests queued in front of an article.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The `exec` stage.
 pub struct ExecStage {
     spec: ChildSpec,
@@ -122,7 +123,7 @@ impl ExecStage {
         if config.max_in_flight == 0 {
             return Err(invalid("`max_in_flight` must be at least 1".into()));
         }
-        if config.timeout.0.is_zero() || config.startup_timeout.0.is_zero() {
+        if context.timeout.is_some_and(|t| t.is_zero()) || config.startup_timeout.0.is_zero() {
             return Err(invalid(
                 "`timeout` and `startup_timeout` must be longer than 0ms".into(),
             ));
@@ -151,7 +152,7 @@ impl ExecStage {
         };
         Ok(ExecStage {
             spec,
-            timeout: context.timeout.unwrap_or(config.timeout.0),
+            timeout: context.timeout.unwrap_or(DEFAULT_TIMEOUT),
             max_in_flight: config.max_in_flight,
             restart_backoff: config.restart_backoff.0,
             provides: config.provides.into_iter().map(layer).collect(),
@@ -205,6 +206,12 @@ impl Stage for ExecStage {
 
     fn requires(&self) -> Vec<Layer> {
         self.requires.clone()
+    }
+
+    /// Each request has its own deadline, and a late child is killed and restarted: the
+    /// runtime need not run articles one at a time to enforce `timeout`.
+    fn enforces_own_deadlines(&self) -> bool {
+        true
     }
 
     fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
@@ -532,7 +539,6 @@ mod tests {
     #[test]
     fn defaults_apply() {
         let config = parse("command = [\"python3\", \"s.py\"]").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(config.timeout.0, Duration::from_secs(30));
         assert_eq!(config.startup_timeout.0, Duration::from_secs(30));
         assert_eq!(config.max_in_flight, 16);
         assert_eq!(config.restart_backoff.0, Duration::from_millis(100));
@@ -541,10 +547,10 @@ mod tests {
 
     #[test]
     fn child_config_and_env_are_read() {
-        let source = "command = [\"x\"]\ntimeout = \"500ms\"\nenv = { MODEL = \"small\" }\n\
+        let source = "command = [\"x\"]\nstartup_timeout = \"500ms\"\nenv = { MODEL = \"small\" }\n\
                       [config]\nthreshold = 0.5\nlabels = [\"a\", \"b\"]\n";
         let config = parse(source).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(config.timeout.0, Duration::from_millis(500));
+        assert_eq!(config.startup_timeout.0, Duration::from_millis(500));
         assert_eq!(config.env["MODEL"], "small");
         assert_eq!(
             Value::Object(config.config),
@@ -554,17 +560,17 @@ mod tests {
 
     #[test]
     fn a_typo_is_reported_at_its_key() {
-        let source = "command = [\"x\"]\ntimout = \"5s\"\n";
+        let source = "command = [\"x\"]\nstartup_timout = \"5s\"\n";
         let err = parse(source)
             .err()
             .unwrap_or_else(|| panic!("accepted a typo"));
-        assert!(err.message.contains("timout"), "{}", err.message);
-        assert_eq!(err.span.map(|s| &source[s]), Some("timout"));
+        assert!(err.message.contains("startup_timout"), "{}", err.message);
+        assert_eq!(err.span.map(|s| &source[s]), Some("startup_timout"));
     }
 
     #[test]
     fn a_bad_duration_is_reported_at_its_value() {
-        let source = "command = [\"x\"]\ntimeout = \"5\"\n";
+        let source = "command = [\"x\"]\nstartup_timeout = \"5\"\n";
         let err = parse(source)
             .err()
             .unwrap_or_else(|| panic!("accepted a bare number"));

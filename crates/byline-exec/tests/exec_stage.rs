@@ -72,6 +72,16 @@ impl Child {
 
     /// Builds an exec stage running this child through the registry, as the runtime does.
     fn stage(&self, extra_toml: &str) -> Result<Box<dyn Stage>, String> {
+        self.stage_timed(None, extra_toml)
+    }
+
+    /// [`Child::stage`] in a pipeline whose stage table sets `timeout` (which the runtime
+    /// takes out of the table and hands over in the build context).
+    fn stage_timed(
+        &self,
+        timeout: Option<&str>,
+        extra_toml: &str,
+    ) -> Result<Box<dyn Stage>, String> {
         let script = self.path().join("child.py");
         let source = format!(
             "command = [\"python3\", {:?}]\nrestart_backoff = \"10ms\"\n{extra_toml}",
@@ -85,6 +95,11 @@ impl Child {
         let raw = RawConfig::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
         let context = BuildContext {
             id: "py".into(),
+            timeout: timeout.map(|t| {
+                byline_core::HumanDuration::parse(t)
+                    .expect("a valid duration")
+                    .0
+            }),
             ..BuildContext::default()
         };
         factory.build(raw, &context).map_err(|e| e.to_string())
@@ -286,7 +301,7 @@ for request in requests():
 "#,
     );
     let stage = child
-        .stage("timeout = \"1s\"")
+        .stage_timed(Some("1s"), "")
         .unwrap_or_else(|e| panic!("{e}"));
     let words = [
         "shape", "fine", "empty", "rewrite", "offsets", "stranger", "babble", "last",
@@ -331,7 +346,7 @@ for request in requests():
 "#,
     );
     let stage = child
-        .stage("timeout = \"400ms\"\nmax_in_flight = 16")
+        .stage_timed(Some("400ms"), "max_in_flight = 16")
         .unwrap_or_else(|e| panic!("{e}"));
     // With 16 in flight at 50ms each, the last ones wait longer than the timeout in the
     // child's queue: only the hanging article may fail.

@@ -501,20 +501,10 @@ fn deserialize<T: DeserializeOwned>(
     }
 }
 
-/// `"500ms"`, `"5s"`, `"2m"`, `"1h"`.
+/// `"500ms"`, `"5s"`, `"1.5m"`, `"1h"`: byline's one duration syntax
+/// ([`byline_core::HumanDuration`]).
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().ok()?;
-    let millis = match unit.trim() {
-        "ms" => number,
-        "s" => number.checked_mul(1000)?,
-        "m" => number.checked_mul(60_000)?,
-        "h" => number.checked_mul(3_600_000)?,
-        _ => return None,
-    };
-    Some(Duration::from_millis(millis))
+    byline_core::HumanDuration::parse(text).ok().map(|d| d.0)
 }
 
 #[cfg(test)]
@@ -609,6 +599,7 @@ mod tests {
     fn durations_take_a_unit() {
         assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
         assert_eq!(parse_duration("5"), None);
         assert_eq!(parse_duration("fast"), None);
     }

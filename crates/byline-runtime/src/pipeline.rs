@@ -371,7 +371,11 @@ impl Pipeline {
             let settings = StageSettings {
                 concurrency: node.concurrency.unwrap_or(cores),
                 ordered: node.ordered,
-                timeout: node.timeout,
+                // A stage that keeps its own deadlines got `timeout` when it was built; a
+                // watchdog too would race its timer and cost it its batching.
+                timeout: node
+                    .timeout
+                    .filter(|_| !node.stage.enforces_own_deadlines()),
             };
             stage_reports.push((node.id.clone(), metrics.clone()));
             stage_tasks.push(tokio::spawn(stage_task::run(

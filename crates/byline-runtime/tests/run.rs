@@ -231,3 +231,69 @@ async fn a_stop_request_stops_the_sources_and_drains_what_is_in_flight() {
         Some(format!("e{}", written.len() - 1).as_str())
     );
 }
+
+/// Records the largest batch it was given, and whether the timeout reached it.
+struct Batching {
+    own_deadlines: bool,
+    largest: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Stage for Batching {
+    fn process(&self, _: &mut Article) -> Result<Flow, StageError> {
+        self.largest
+            .fetch_max(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Flow::Continue)
+    }
+
+    fn process_batch(&self, articles: &mut [Article]) -> Vec<Result<Flow, StageError>> {
+        self.largest
+            .fetch_max(articles.len(), std::sync::atomic::Ordering::Relaxed);
+        articles.iter().map(|_| Ok(Flow::Continue)).collect()
+    }
+
+    fn enforces_own_deadlines(&self) -> bool {
+        self.own_deadlines
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stage_that_keeps_its_own_deadlines_gets_batches_even_with_a_timeout() {
+    for own_deadlines in [true, false] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in.jsonl");
+        let ids: Vec<String> = (0..500).map(|i| format!("b{i}")).collect();
+        write_jsonl(&input, &ids);
+        let largest = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut registry = registry();
+        let seen = largest.clone();
+        registry.register_stage("batching", "records batch sizes", move |_: NoOptions, _| {
+            Ok(Box::new(Batching {
+                own_deadlines,
+                largest: seen.clone(),
+            }) as Box<dyn Stage>)
+        });
+        let summary = run_with(
+            &format!(
+                "data_dir = {}\n[sources.wire]\ntype = \"file\"\npaths = [{}]\n[stages.b]\ntype = \"batching\"\ninputs = [\"wire\"]\ntimeout = \"5s\"\n[sinks.out]\ntype = \"file\"\ninputs = [\"b\"]\npath = {}\n",
+                quoted(&dir.path().join("data")),
+                quoted(&input),
+                quoted(&dir.path().join("out.jsonl"))
+            ),
+            &registry,
+        )
+        .await;
+        assert!(summary.succeeded(), "{summary}");
+        let largest = largest.load(std::sync::atomic::Ordering::Relaxed);
+        if own_deadlines {
+            assert!(
+                largest > 1,
+                "batches of {largest}: the watchdog ran it one by one"
+            );
+        } else {
+            assert_eq!(
+                largest, 1,
+                "the runtime's watchdog runs articles one at a time"
+            );
+        }
+    }
+}

@@ -1,4 +1,8 @@
 //! Durations written the way people write them in config files: `"500ms"`, `"5s"`, `"1.5m"`.
+//!
+//! The one duration syntax of byline: the runtime's keys (`timeout`, `drain_timeout`,
+//! `[api] stall_timeout`) and every component's own use it, so a value that works in one
+//! place works in all.
 
 use std::fmt;
 use std::time::Duration;
