@@ -45,6 +45,6 @@ pub use layers::{
 };
 pub use registry::{
     BuildContext, BuildError, ConfigError, RawConfig, Registry, SinkFactory, SourceFactory,
-    StageFactory,
+    Spanned, StageFactory,
 };
 pub use stage::{Flow, Stage, StageError};

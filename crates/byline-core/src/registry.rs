@@ -11,8 +11,13 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
-use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
+
+/// A config value with its byte range in the pipeline file, for a config struct field whose
+/// errors (found after parsing) should point at it: `path: Spanned<String>`, then
+/// `ConfigError { span: Some(path.span()), .. }`. byline's one re-export of its TOML
+/// library, so that a plugin depends on no TOML crate of its own.
+pub use toml::Spanned;
 
 use crate::sink::Sink;
 use crate::source::Source;
@@ -36,12 +41,11 @@ impl ConfigError {
     }
 }
 
-impl From<toml::de::Error> for ConfigError {
-    fn from(e: toml::de::Error) -> ConfigError {
-        ConfigError {
-            message: e.message().to_string(),
-            span: e.span(),
-        }
+/// Kept private (no `From`), so that no TOML type is part of the plugin API.
+fn toml_error(e: toml::de::Error) -> ConfigError {
+    ConfigError {
+        message: e.message().to_string(),
+        span: e.span(),
     }
 }
 
@@ -51,21 +55,53 @@ pub struct RawConfig<'a> {
 }
 
 impl<'a> RawConfig<'a> {
-    pub fn new(table: Spanned<DeTable<'a>>) -> RawConfig<'a> {
-        RawConfig { table }
-    }
-
     /// Parses a standalone TOML table, as plugin tests do.
     pub fn from_toml(source: &'a str) -> Result<RawConfig<'a>, ConfigError> {
         Ok(RawConfig {
-            table: DeTable::parse(source)?,
+            table: DeTable::parse(source).map_err(toml_error)?,
+        })
+    }
+
+    /// The table `[section.id]` of a whole pipeline file, without the keys in `skip` (those
+    /// the runtime reads itself, such as `type` and `inputs`). Spans stay byte offsets into
+    /// `document`, so errors point into the file.
+    pub fn from_document(
+        document: &'a str,
+        section: &str,
+        id: &str,
+        skip: &[&str],
+    ) -> Result<RawConfig<'a>, ConfigError> {
+        let missing = || ConfigError::new(format!("there is no [{section}.{id}] table"));
+        let root = DeTable::parse(document).map_err(toml_error)?;
+        let (_, sections) = root
+            .into_inner()
+            .into_iter()
+            .find(|(key, _)| key.get_ref() == section)
+            .ok_or_else(missing)?;
+        let DeValue::Table(components) = sections.into_inner() else {
+            return Err(missing());
+        };
+        let (_, component) = components
+            .into_iter()
+            .find(|(key, _)| key.get_ref() == id)
+            .ok_or_else(missing)?;
+        let span = component.span();
+        let DeValue::Table(table) = component.into_inner() else {
+            return Err(missing());
+        };
+        let table: DeTable<'a> = table
+            .into_iter()
+            .filter(|(key, _)| !skip.contains(&key.get_ref().as_ref()))
+            .collect();
+        Ok(RawConfig {
+            table: Spanned::new(span, table),
         })
     }
 
     /// Deserializes the table into the factory's own config type.
     pub fn parse<T: DeserializeOwned>(self) -> Result<T, ConfigError> {
         use serde::de::IntoDeserializer;
-        T::deserialize(self.table.into_deserializer()).map_err(ConfigError::from)
+        T::deserialize(self.table.into_deserializer()).map_err(toml_error)
     }
 }
 
@@ -333,5 +369,21 @@ mod tests {
             .source("void")
             .map(|f| f.build(raw, &BuildContext::default()));
         assert!(matches!(built, Some(Ok(_))));
+    }
+
+    #[test]
+    fn a_component_table_is_taken_from_the_whole_file_without_the_runtime_keys() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Options {
+            path: Spanned<String>,
+        }
+        let document = "data_dir = \"x\"\n[sinks.out]\ntype = \"file\"\ninputs = [\"a\"]\npath = \"o.jsonl\"\n";
+        let raw = RawConfig::from_document(document, "sinks", "out", &["type", "inputs"])
+            .expect("the table is there");
+        let options: Options = raw.parse().expect("only `path` is left");
+        assert_eq!(&document[options.path.span()], "\"o.jsonl\"");
+        let missing = RawConfig::from_document(document, "sinks", "nope", &[]).err();
+        assert!(missing.is_some_and(|e| e.message.contains("[sinks.nope]")));
     }
 }

@@ -11,10 +11,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use byline_core::{
-    BuildError, Closed, ConfigError, Position, Registry, Source, SourceError, SourceOutput,
+    BuildError, Closed, ConfigError, Position, Registry, Source, SourceError, SourceOutput, Spanned,
 };
 use serde::Deserialize;
-use toml::Spanned;
 
 use crate::checkpoint::{self, Checkpoints};
 use crate::format::InputFormat;

@@ -55,7 +55,19 @@ pub fn build(
             validate_only,
         };
         if let Some(type_name) = &spec.type_name {
-            let raw = RawConfig::new(component.table);
+            let raw = match RawConfig::from_document(
+                &interpolated.text,
+                spec.kind.section(),
+                &spec.id,
+                config::runtime_keys(spec.kind),
+            ) {
+                Ok(raw) => raw,
+                Err(error) => {
+                    reporter.error(error.message, error.span, Some(spec.path()), None);
+                    specs.push(spec);
+                    continue;
+                }
+            };
             let name = type_name.get_ref().as_str();
             let id: Arc<str> = Arc::from(spec.id.as_str());
             let built = match spec.kind {

@@ -152,6 +152,22 @@ impl ApiConfig {
     }
 }
 
+/// The keys of a component table that the runtime reads itself; the factory never sees
+/// them.
+pub fn runtime_keys(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        ComponentKind::Stage => &[
+            "type",
+            "inputs",
+            "concurrency",
+            "ordered",
+            "max_abandoned",
+            "timeout",
+        ],
+        ComponentKind::Source | ComponentKind::Sink => &["type", "inputs"],
+    }
+}
+
 /// The keys a pipeline file may have at its top level.
 const TOP_LEVEL_KEYS: [&str; 7] = [
     "name",
@@ -169,21 +185,22 @@ pub const DEFAULT_MAX_ABANDONED: u64 = 4;
 /// See [`ApiConfig::stall_timeout`].
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A component table after phase one: the runtime's part, and the rest for the factory.
-pub struct ComponentConfig<'a> {
+/// A component table after phase one: the runtime's part. The factory gets the rest of
+/// the table from [`RawConfig::from_document`](byline_core::RawConfig::from_document),
+/// without [`runtime_keys`].
+pub struct ComponentConfig {
     pub spec: ComponentSpec,
-    pub table: Spanned<DeTable<'a>>,
 }
 
 /// A pipeline file after phase one.
-pub struct ParsedConfig<'a> {
+pub struct ParsedConfig {
     /// The `name` key, if the file has one.
     pub name: Option<String>,
     pub data_dir: PathBuf,
     /// How long sources and a failing sink get to finish after a stop request.
     pub drain_timeout: Duration,
     pub api: Option<ApiConfig>,
-    pub components: Vec<ComponentConfig<'a>>,
+    pub components: Vec<ComponentConfig>,
 }
 
 /// Collects diagnostics, turning spans in the interpolated text into spans in the file.
@@ -217,10 +234,10 @@ impl<'i> Reporter<'i> {
 
 /// Phase one over the interpolated text. Returns `None` only when the TOML itself does not
 /// parse; every other problem is reported and parsing goes on, to report them all.
-pub fn parse<'a>(
-    interpolated: &'a Interpolated,
+pub fn parse(
+    interpolated: &Interpolated,
     reporter: &mut Reporter<'_>,
-) -> Option<ParsedConfig<'a>> {
+) -> Option<ParsedConfig> {
     let document = match DeTable::parse(&interpolated.text) {
         Ok(document) => document,
         Err(e) => {
@@ -309,11 +326,11 @@ pub fn parse<'a>(
     Some(parsed)
 }
 
-fn section<'a>(
+fn section(
     kind: ComponentKind,
-    value: Spanned<DeValue<'a>>,
+    value: Spanned<DeValue<'_>>,
     reporter: &mut Reporter<'_>,
-    components: &mut Vec<ComponentConfig<'a>>,
+    components: &mut Vec<ComponentConfig>,
 ) {
     let span = value.span();
     let DeValue::Table(table) = value.into_inner() else {
@@ -353,13 +370,13 @@ fn section<'a>(
     }
 }
 
-fn component<'a>(
+fn component(
     kind: ComponentKind,
     id: String,
     id_span: Range<usize>,
-    table: Spanned<DeTable<'a>>,
+    table: Spanned<DeTable<'_>>,
     reporter: &mut Reporter<'_>,
-) -> Option<ComponentConfig<'a>> {
+) -> Option<ComponentConfig> {
     let path = format!("{}.{id}", kind.section());
     if id.is_empty()
         || !id
@@ -373,7 +390,6 @@ fn component<'a>(
             None,
         );
     }
-    let table_span = table.span();
     let mut table = table.into_inner();
     let mut take = |key: &str| table.remove(key);
     let in_component = Some(path.clone());
@@ -474,10 +490,7 @@ fn component<'a>(
         .iter()
         .map(|(key, value)| (key.get_ref().to_string(), key.span(), value.span()))
         .collect();
-    Some(ComponentConfig {
-        spec,
-        table: Spanned::new(table_span, table),
-    })
+    Some(ComponentConfig { spec })
 }
 
 /// Deserializes one value, reporting a failure at the value.

@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use byline_core::{BuildError, ConfigError, Event, Registry, Sink, SinkError};
+use byline_core::{BuildError, ConfigError, Event, Registry, Sink, SinkError, Spanned};
 use chrono::format::Item;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use toml::Spanned;
 
 use crate::jsonl::{self, JsonStyle};
 
