@@ -25,6 +25,7 @@ pub mod dead_letter;
 pub mod duration;
 pub mod event;
 pub mod layers;
+pub mod options;
 pub mod output;
 pub mod registry;
 pub mod sink;
@@ -35,6 +36,10 @@ pub use ack::{Ack, AckListener, AckStatus, CommitWindow};
 pub use dead_letter::DeadLetter;
 pub use duration::{DurationError, HumanDuration};
 pub use event::{Event, Payload, Position};
+pub use options::OptionDoc;
+/// Derive it on a config struct, beside `Deserialize`, so that `byline list TYPE` shows its
+/// options with their doc comments (see [`Factory::with_options`](registry::Factory::with_options)).
+pub use schemars::JsonSchema;
 pub use sink::{Sink, SinkError};
 pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};
 

@@ -144,6 +144,7 @@ type Builder<T> =
 pub struct Factory<T: ?Sized> {
     pub description: &'static str,
     build: Builder<T>,
+    options: Option<fn() -> Vec<crate::OptionDoc>>,
 }
 
 impl<T: ?Sized> Factory<T> {
@@ -159,7 +160,20 @@ impl<T: ?Sized> Factory<T> {
                 let config: C = raw.parse()?;
                 build(config, context)
             }),
+            options: None,
         }
+    }
+
+    /// Documents the type's options from `C`, its config struct (`#[derive(JsonSchema)]`
+    /// beside `Deserialize`): `registry.register_stage(...).with_options::<MyConfig>()`.
+    pub fn with_options<C: schemars::JsonSchema>(&mut self) -> &mut Self {
+        self.options = Some(crate::options::options_of::<C>);
+        self
+    }
+
+    /// The type's options, when it documented them.
+    pub fn options(&self) -> Option<Vec<crate::OptionDoc>> {
+        self.options.map(|options| options())
     }
 
     pub fn build(
@@ -205,12 +219,16 @@ impl Registry {
         type_name: &'static str,
         description: &'static str,
         build: F,
-    ) where
+    ) -> &mut Factory<dyn Stage>
+    where
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Stage>, BuildError> + Send + Sync + 'static,
     {
         self.stages
             .insert(type_name, Factory::new(description, build));
+        self.stages
+            .get_mut(type_name)
+            .expect("the factory was just inserted")
     }
 
     pub fn stage(&self, type_name: &str) -> Option<&StageFactory> {
@@ -228,12 +246,16 @@ impl Registry {
         type_name: &'static str,
         description: &'static str,
         build: F,
-    ) where
+    ) -> &mut Factory<dyn Source>
+    where
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Source>, BuildError> + Send + Sync + 'static,
     {
         self.sources
             .insert(type_name, Factory::new(description, build));
+        self.sources
+            .get_mut(type_name)
+            .expect("the factory was just inserted")
     }
 
     pub fn source(&self, type_name: &str) -> Option<&SourceFactory> {
@@ -251,12 +273,16 @@ impl Registry {
         type_name: &'static str,
         description: &'static str,
         build: F,
-    ) where
+    ) -> &mut Factory<dyn Sink>
+    where
         C: DeserializeOwned + 'static,
         F: Fn(C, &BuildContext) -> Result<Box<dyn Sink>, BuildError> + Send + Sync + 'static,
     {
         self.sinks
             .insert(type_name, Factory::new(description, build));
+        self.sinks
+            .get_mut(type_name)
+            .expect("the factory was just inserted")
     }
 
     pub fn sink(&self, type_name: &str) -> Option<&SinkFactory> {

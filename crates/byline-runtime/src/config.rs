@@ -234,10 +234,7 @@ impl<'i> Reporter<'i> {
 
 /// Phase one over the interpolated text. Returns `None` only when the TOML itself does not
 /// parse; every other problem is reported and parsing goes on, to report them all.
-pub fn parse(
-    interpolated: &Interpolated,
-    reporter: &mut Reporter<'_>,
-) -> Option<ParsedConfig> {
+pub fn parse(interpolated: &Interpolated, reporter: &mut Reporter<'_>) -> Option<ParsedConfig> {
     let document = match DeTable::parse(&interpolated.text) {
         Ok(document) => document,
         Err(e) => {
