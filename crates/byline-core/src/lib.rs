@@ -25,6 +25,7 @@ pub mod dead_letter;
 pub mod event;
 pub mod layers;
 pub mod output;
+pub mod published;
 pub mod registry;
 pub mod sink;
 pub mod source;
@@ -36,11 +37,12 @@ pub use event::{Event, Payload, Position};
 pub use sink::{Sink, SinkError};
 pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};
 
-pub use article::{Article, Published, PublishedError};
+pub use article::Article;
 pub use byline_text::{Analysis, Sentence, Token, TokenKind};
 pub use layers::{
     Entity, EntityLabel, Layer, Quote, QuoteKind, Speaker, TextSpan, Timex, TimexType,
 };
+pub use published::{DateOrder, Published, PublishedError};
 pub use registry::{
     BuildContext, BuildError, ConfigError, RawConfig, Registry, SinkFactory, SourceFactory,
     StageFactory,
