@@ -97,44 +97,64 @@ fn acronym_letters(s: &str) -> Option<String> {
     .then(|| letters.to_lowercase())
 }
 
-/// Mentions that share a key (a surname, a first name), in order, with the fullest
-/// (most words) among every prefix and every suffix of the list precomputed, so that "the
-/// fullest name before mention i" is one binary search.
+/// Mentions grouped by a key (a surname suffix, a first name), with the fullest (most
+/// words) mention of every prefix and every suffix of each group precomputed, so that
+/// "the fullest name before mention i" is two binary searches. Flat arrays, not a map of
+/// lists: an article of capitalised words has a key for nearly every word.
 struct Fullest {
-    ids: Vec<usize>,
-    /// `before[p]`: the fullest of `ids[..p]`, the latest on a tie (the nearest to what
-    /// follows).
-    before: Vec<Option<usize>>,
-    /// `after[p]`: the fullest of `ids[p..]`, the earliest on a tie.
-    after: Vec<Option<usize>>,
+    /// (key, mention), sorted.
+    pairs: Vec<(usize, usize)>,
+    /// `before[k]`: the fullest mention of `pairs[group start..=k]`, the latest on a tie
+    /// (the nearest to what follows).
+    before: Vec<usize>,
+    /// `after[k]`: the fullest mention of `pairs[k..group end]`, the earliest on a tie.
+    after: Vec<usize>,
 }
 
 impl Fullest {
-    fn new(ids: Vec<usize>, length: impl Fn(usize) -> usize) -> Fullest {
-        let mut before = Vec::with_capacity(ids.len() + 1);
-        before.push(None);
-        let mut best: Option<usize> = None;
-        for &j in &ids {
-            best = Some(best.map_or(j, |b| Fullest::pick_earlier(b, j, &length)));
+    fn new(mut pairs: Vec<(usize, usize)>, length: impl Fn(usize) -> usize) -> Fullest {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut before = Vec::with_capacity(pairs.len());
+        for (k, &(key, j)) in pairs.iter().enumerate() {
+            let best = match k.checked_sub(1) {
+                Some(p) if pairs[p].0 == key => Fullest::pick_earlier(before[p], j, &length),
+                _ => j,
+            };
             before.push(best);
         }
-        let mut after = vec![None; ids.len() + 1];
-        let mut best: Option<usize> = None;
-        for (p, &j) in ids.iter().enumerate().rev() {
-            best = Some(best.map_or(j, |b| Fullest::pick_later(b, j, &length)));
-            after[p] = best;
+        let mut after = vec![0; pairs.len()];
+        for k in (0..pairs.len()).rev() {
+            let (key, j) = pairs[k];
+            after[k] = match pairs.get(k + 1) {
+                Some(&(next, _)) if next == key => Fullest::pick_later(after[k + 1], j, &length),
+                _ => j,
+            };
         }
-        Fullest { ids, before, after }
+        Fullest {
+            pairs,
+            before,
+            after,
+        }
     }
 
-    /// The fullest of the mentions before `i`.
-    fn earlier(&self, i: usize) -> Option<usize> {
-        self.before[self.ids.partition_point(|&j| j < i)]
+    /// The range of `pairs` with this key.
+    fn group(&self, key: usize) -> std::ops::Range<usize> {
+        self.pairs.partition_point(|p| p.0 < key)..self.pairs.partition_point(|p| p.0 <= key)
     }
 
-    /// The fullest of the mentions after `i`.
-    fn later(&self, i: usize) -> Option<usize> {
-        self.after[self.ids.partition_point(|&j| j <= i)]
+    /// The fullest of the mentions under `key` before mention `i`.
+    fn earlier(&self, key: usize, i: usize) -> Option<usize> {
+        let group = self.group(key);
+        let at = group.start + self.pairs[group.clone()].partition_point(|p| p.1 < i);
+        (at > group.start).then(|| self.before[at - 1])
+    }
+
+    /// The fullest of the mentions under `key` after mention `i`.
+    fn later(&self, key: usize, i: usize) -> Option<usize> {
+        let group = self.group(key);
+        let at = group.start + self.pairs[group.clone()].partition_point(|p| p.1 <= i);
+        (at < group.end).then(|| self.after[at])
     }
 
     /// Of two earlier mentions, the fuller, or the nearer (later) one on a tie.
@@ -210,8 +230,9 @@ pub fn canonical_names(text: &str, tokens: &[Token], mentions: &[Mention]) -> Ve
     // that a long run of capitalised words costs one step per word, not one per suffix
     // and word.
     let mut trie: HashMap<(usize, &str), usize> = HashMap::new();
-    let mut by_suffix: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut first_names: HashMap<&str, usize> = HashMap::new();
+    let mut by_suffix: Vec<(usize, usize)> = Vec::new();
+    let mut by_first: Vec<(usize, usize)> = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
         let w = &word_lists[i];
         if m.label == EntityLabel::Person && w.len() >= 2 {
@@ -219,9 +240,10 @@ pub fn canonical_names(text: &str, tokens: &[Token], mentions: &[Mention]) -> Ve
             for word in w[1..].iter().rev() {
                 let next = trie.len() + 1;
                 node = *trie.entry((node, word.as_str())).or_insert(next);
-                by_suffix.entry(node).or_default().push(i);
+                by_suffix.push((node, i));
             }
-            by_first.entry(w[0].as_str()).or_default().push(i);
+            let next = first_names.len();
+            by_first.push((*first_names.entry(w[0].as_str()).or_insert(next), i));
         }
     }
     let suffix_node = |words: &[String]| {
@@ -231,36 +253,31 @@ pub fn canonical_names(text: &str, tokens: &[Token], mentions: &[Mention]) -> Ve
             .try_fold(0, |node, word| trie.get(&(node, word.as_str())).copied())
     };
     let length = |j: usize| word_lists[j].len();
-    let by_suffix: HashMap<usize, Fullest> = by_suffix
-        .into_iter()
-        .map(|(key, ids)| (key, Fullest::new(ids, length)))
-        .collect();
-    let by_first: HashMap<&str, Fullest> = by_first
-        .into_iter()
-        .map(|(key, ids)| (key, Fullest::new(ids, length)))
-        .collect();
+    let by_suffix = Fullest::new(by_suffix, length);
+    let by_first = Fullest::new(by_first, length);
 
     let mut names = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.iter().enumerate() {
         let own = &word_lists[i];
         let target = if m.label == EntityLabel::Person && !own.is_empty() {
-            let lists = [
-                suffix_node(own).and_then(|node| by_suffix.get(&node)),
+            let lookups = [
+                suffix_node(own).map(|node| (&by_suffix, node)),
                 own.first()
                     .filter(|_| own.len() == 1)
-                    .and_then(|first| by_first.get(first.as_str())),
+                    .and_then(|first| first_names.get(first.as_str()))
+                    .map(|&id| (&by_first, id)),
             ];
             // The fullest earlier name, nearest first; else the fullest later one.
-            let earlier = lists
+            let earlier = lookups
                 .iter()
                 .flatten()
-                .filter_map(|list| list.earlier(i))
+                .filter_map(|(index, key)| index.earlier(*key, i))
                 .reduce(|a, b| Fullest::pick_earlier(a, b, length));
             earlier.or_else(|| {
-                lists
+                lookups
                     .iter()
                     .flatten()
-                    .filter_map(|list| list.later(i))
+                    .filter_map(|(index, key)| index.later(*key, i))
                     .reduce(|a, b| Fullest::pick_later(a, b, length))
             })
         } else if own.len() == 1 {
