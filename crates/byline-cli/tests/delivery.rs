@@ -222,8 +222,19 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
     let dead = lines_of(&dir.path().join("state"), "dead-letter");
     for (bad, reason) in BAD_LINES {
         let raw = String::from_utf8_lossy(bad);
+        // Dead letters keep the bytes exactly: as text, or in base64 when not UTF-8.
+        let kept = |d: &Value| match (d["raw"].as_str(), d["raw_base64"].as_str()) {
+            (Some(text), _) => text.as_bytes() == bad,
+            (None, Some(encoded)) => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .is_ok_and(|bytes| bytes == bad)
+            }
+            (None, None) => false,
+        };
         let found = dead.iter().any(|d| {
-            d["raw"].as_str() == Some(raw.as_ref())
+            kept(d)
                 && d["error"]["reason"]
                     .as_str()
                     .is_some_and(|r| r.contains(reason))

@@ -7,65 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::layers::{Entity, Quote, Timex};
-
-/// The publication date (document creation time) of an article.
-///
-/// Accepts an RFC 3339 date (`2021-08-03`) or datetime (`2021-08-03T10:15:00Z`, also with a
-/// space instead of `T`). The original string is kept for output; the date anchors relative
-/// temporal expressions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Published {
-    raw: String,
-    date: NaiveDate,
-}
-
-/// Why a `published` value was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid published date {value:?}: {reason}")]
-pub struct PublishedError {
-    pub value: String,
-    pub reason: String,
-}
-
-impl Published {
-    pub fn parse(value: &str) -> Result<Published, PublishedError> {
-        let raw = value.trim();
-        let fail = |reason: &str| PublishedError {
-            value: value.to_string(),
-            reason: reason.to_string(),
-        };
-        if raw.len() < 10 || !raw.is_char_boundary(10) {
-            return Err(fail("expected YYYY-MM-DD or an RFC 3339 datetime"));
-        }
-        let (date_part, rest) = raw.split_at(10);
-        let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
-            .map_err(|e| fail(&format!("not a calendar date ({e})")))?;
-        if !rest.is_empty() {
-            let with_t = format!("{date_part}T{}", &rest[1..]);
-            let ok = rest.starts_with(['T', 't', ' '])
-                && (chrono::DateTime::parse_from_rfc3339(&with_t).is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(&with_t, "%Y-%m-%dT%H:%M:%S").is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(&with_t, "%Y-%m-%dT%H:%M").is_ok());
-            if !ok {
-                return Err(fail("the time after the date is not RFC 3339"));
-            }
-        }
-        Ok(Published {
-            raw: raw.to_string(),
-            date,
-        })
-    }
-
-    /// The calendar date, which anchors relative dates.
-    pub fn date(&self) -> NaiveDate {
-        self.date
-    }
-
-    /// The value as given (trimmed), written back out unchanged.
-    pub fn as_str(&self) -> &str {
-        &self.raw
-    }
-}
+use crate::published::Published;
 
 /// One news article flowing through a pipeline.
 ///
@@ -138,25 +80,6 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn published_accepts_dates_and_datetimes() {
-        assert_eq!(
-            Published::parse("2021-08-03").map(|p| p.date()),
-            Ok(NaiveDate::from_ymd_opt(2021, 8, 3).unwrap_or_default())
-        );
-        assert!(Published::parse("2021-08-03T10:15:00Z").is_ok());
-        assert!(Published::parse("2021-08-03T10:15:00+02:00").is_ok());
-        assert!(Published::parse("2021-08-03 10:15:00").is_ok());
-    }
-
-    #[test]
-    fn published_rejects_impossible_dates() {
-        assert!(Published::parse("2021-02-30").is_err());
-        assert!(Published::parse("yesterday").is_err());
-        assert!(Published::parse("2021-08-03Tnoon").is_err());
-        assert!(Published::parse("2021-08-0é").is_err());
-    }
 
     #[test]
     fn derived_ids_are_stable() {

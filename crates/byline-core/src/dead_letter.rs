@@ -19,9 +19,12 @@ pub struct DeadLetter {
     pub reason: String,
     /// The input field at fault (`text`, `published`, ...), when one is.
     pub field: Option<String>,
-    /// The raw input (a JSONL line, a txt file), lossily decoded, when no article could be
-    /// made from it.
+    /// The raw input (a JSONL line, a txt file) when no article could be made from it and
+    /// it is valid UTF-8.
     pub raw: Option<String>,
+    /// The raw input in base64, when it is not valid UTF-8: a dead letter keeps the bytes
+    /// exactly, so that they can be looked at or replayed (a lossy decoding would not).
+    pub raw_base64: Option<String>,
     /// The article, when the failure happened after it was made (a stage error or panic).
     pub article: Option<Article>,
 }
@@ -39,8 +42,29 @@ impl DeadLetter {
             reason: reason.into(),
             field: field.map(str::to_string),
             raw: Some(raw.into()),
+            raw_base64: None,
             article: None,
         }
+    }
+
+    /// A raw record that a source could not turn into an article, kept byte for byte:
+    /// as text when it is UTF-8, else in base64.
+    pub fn raw_bytes(
+        component: impl Into<String>,
+        raw: &[u8],
+        field: Option<&str>,
+        reason: impl Into<String>,
+    ) -> DeadLetter {
+        let mut dead = DeadLetter::raw(component, String::new(), field, reason);
+        match std::str::from_utf8(raw) {
+            Ok(text) => dead.raw = Some(text.to_string()),
+            Err(_) => {
+                use base64::Engine as _;
+                dead.raw = None;
+                dead.raw_base64 = Some(base64::engine::general_purpose::STANDARD.encode(raw));
+            }
+        }
+        dead
     }
 
     /// An article that a stage failed on.
@@ -54,6 +78,7 @@ impl DeadLetter {
             reason: reason.into(),
             field: None,
             raw: None,
+            raw_base64: None,
             article: Some(article),
         }
     }
@@ -72,6 +97,7 @@ impl DeadLetter {
                 offset: position.offset,
             },
             raw: self.raw.clone(),
+            raw_base64: self.raw_base64.clone(),
             article: self.article.as_ref().map(Article::to_json),
         }
     }
@@ -100,6 +126,8 @@ pub struct DeadLetterJson {
     pub error: ErrorJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_base64: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub article: Option<ArticleJson>,
 }
@@ -119,6 +147,24 @@ mod tests {
         assert_eq!(value["error"]["line"], 4);
         assert_eq!(value["error"]["offset"], 96);
         assert!(value.get("text").is_none());
+    }
+
+    #[test]
+    fn raw_bytes_that_are_not_utf8_are_kept_in_base64() {
+        let position = Position::of_source("wire".into());
+        let bytes = b"\x89PNG\r\n\x1a\n\xff\x00";
+        let json = DeadLetter::raw_bytes("wire", bytes, None, "invalid UTF-8").to_json(&position);
+        let value = serde_json::to_value(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert!(value.get("raw").is_none());
+        let encoded = value["raw_base64"].as_str().unwrap_or_default();
+        use base64::Engine as _;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap_or_default();
+        assert_eq!(decoded, bytes);
+        let text = DeadLetter::raw_bytes("wire", "é{".as_bytes(), None, "bad").to_json(&position);
+        assert_eq!(text.raw.as_deref(), Some("é{"));
+        assert_eq!(text.raw_base64, None);
     }
 
     #[test]

@@ -111,6 +111,7 @@ impl Event {
             Payload::Article(a) => a.text().len(),
             Payload::DeadLetter(d) => {
                 d.raw.as_ref().map_or(0, String::len)
+                    + d.raw_base64.as_ref().map_or(0, String::len)
                     + d.article.as_ref().map_or(0, |a| a.text().len())
             }
         }

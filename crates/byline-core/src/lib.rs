@@ -27,6 +27,7 @@ pub mod event;
 pub mod layers;
 pub mod options;
 pub mod output;
+pub mod published;
 pub mod registry;
 pub mod sink;
 pub mod source;
@@ -43,11 +44,12 @@ pub use schemars::JsonSchema;
 pub use sink::{Sink, SinkError};
 pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};
 
-pub use article::{Article, Published, PublishedError};
+pub use article::Article;
 pub use byline_text::{Analysis, Sentence, Token, TokenKind};
 pub use layers::{
     Entity, EntityLabel, Layer, Quote, QuoteKind, Speaker, TextSpan, Timex, TimexType,
 };
+pub use published::{DateOrder, Published, PublishedError};
 pub use registry::{
     BuildContext, BuildError, ConfigError, RawConfig, Registry, SinkFactory, SourceFactory,
     Spanned, StageFactory,

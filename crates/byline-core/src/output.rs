@@ -9,8 +9,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::article::{Article, Published};
+use crate::article::Article;
 use crate::layers::{Entity, EntityLabel, Quote, QuoteKind, Speaker, TextSpan, Timex, TimexType};
+use crate::published::Published;
 
 /// Version of the output contract and of its JSON Schema file.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -135,7 +136,7 @@ pub enum ContractError {
         actual: String,
     },
     #[error("published: {0}")]
-    Published(#[from] crate::article::PublishedError),
+    Published(#[from] crate::published::PublishedError),
 }
 
 /// A span as written out.
@@ -195,7 +196,12 @@ pub struct QuoteJson {
 pub struct ArticleJson {
     pub id: String,
     pub title: Option<String>,
+    /// RFC 3339: the input's value when it was RFC 3339, else its normalised form.
     pub published: Option<String>,
+    /// The input's `published` as it was written, when that was not RFC 3339
+    /// (`"Tue, 03 Aug 2021 10:00:00 GMT"`, `"1627984800"`): nothing the input said is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_raw: Option<String>,
     pub url: Option<String>,
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +226,11 @@ impl Article {
             id: self.id.clone(),
             title: self.title.clone(),
             published: self.published.as_ref().map(|p| p.as_str().to_string()),
+            published_raw: self
+                .published
+                .as_ref()
+                .and_then(Published::original)
+                .map(str::to_string),
             url: self.url.clone(),
             source: self.source.clone(),
             language: self.language.clone(),
@@ -371,7 +382,11 @@ impl ArticleJson {
             .published
             .as_deref()
             .map(Published::parse)
-            .transpose()?;
+            .transpose()?
+            .map(|p| match self.published_raw {
+                Some(raw) => p.with_raw(raw),
+                None => p,
+            });
         let mut article = Article::new(self.id, self.text);
         article.title = self.title;
         article.published = published;
@@ -465,6 +480,23 @@ mod tests {
         assert_eq!(back.timexes, article.timexes);
         assert_eq!(back.quotes, article.quotes);
         assert_eq!(back.text(), article.text());
+    }
+
+    #[test]
+    fn a_published_date_in_another_form_keeps_its_original_beside_it() {
+        let mut article = Article::new("p", "Body.");
+        article.published = Published::parse("Tue, 03 Aug 2021 10:00:00 GMT").ok();
+        let json = article.to_json();
+        assert_eq!(json.published.as_deref(), Some("2021-08-03T10:00:00Z"));
+        assert_eq!(
+            json.published_raw.as_deref(),
+            Some("Tue, 03 Aug 2021 10:00:00 GMT")
+        );
+        let back = json.into_article().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.published, article.published);
+        // An RFC 3339 value is written once.
+        let value = serde_json::to_value(sample().to_json()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(value.get("published_raw").is_none());
     }
 
     #[test]

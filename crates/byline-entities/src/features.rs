@@ -24,15 +24,13 @@ pub struct Resources<'r> {
     pub gazetteer: &'r Gazetteer,
 }
 
-/// Attributes of one token, hashed once.
+/// Attributes of one token that its neighbours' features read too, kept for every token of
+/// an article; what only the token itself needs ([`TokenHashes`]) is recomputed when its
+/// features are made, which keeps this at a quarter of the size.
 #[derive(Debug, Clone, Copy, Default)]
 struct TokenAttributes {
-    word: u64,
     folded: u64,
     shape: u64,
-    long_shape: u64,
-    prefixes: [u64; 4],
-    suffixes: [u64; 4],
     info: WordInfo,
     /// Bits from [`DocCase`]: how this word is written elsewhere in the article.
     doc_case: u8,
@@ -113,7 +111,31 @@ fn grouped(word_feature: u64, slot: usize) -> u64 {
 const BEFORE_SENTENCE: u64 = 0x0b0b_0b0b_0b0b_0b0b;
 const AFTER_SENTENCE: u64 = 0x0e0e_0e0e_0e0e_0e0e;
 
+/// The hashes of one token's own text.
+struct TokenHashes {
+    word: u64,
+    folded: u64,
+    shape: u64,
+    long_shape: u64,
+    prefixes: [u64; 4],
+    suffixes: [u64; 4],
+    capitalised: bool,
+}
+
 fn token_attributes(text: &str, token: &Token, lexicon: &Lexicon) -> TokenAttributes {
+    let hashes = token_hashes(text, token);
+    TokenAttributes {
+        folded: hashes.folded,
+        shape: hashes.shape,
+        info: lexicon.get(hashes.folded),
+        doc_case: 0,
+        sentence_initial: false,
+        in_caps_line: false,
+        capitalised: hashes.capitalised,
+    }
+}
+
+fn token_hashes(text: &str, token: &Token) -> TokenHashes {
     let s = token.text(text);
     let mut word = feature_hash::word("");
     let mut folded = feature_hash::folded("");
@@ -163,17 +185,13 @@ fn token_attributes(text: &str, token: &Token, lexicon: &Lexicon) -> TokenAttrib
         suffix = feature_hash::fold_into(suffix, c);
         suffixes[i] = suffix;
     }
-    TokenAttributes {
+    TokenHashes {
         word,
         folded,
         shape,
         long_shape,
         prefixes,
         suffixes,
-        info: lexicon.get(folded),
-        doc_case: 0,
-        sentence_initial: false,
-        in_caps_line: false,
         capitalised: upper > 0
             && token.kind == TokenKind::Word
             && (lower == 0 || s.starts_with(|c: char| c.is_uppercase())),
@@ -196,8 +214,12 @@ fn is_caps_line(text: &str, tokens: &[Token]) -> bool {
     words > 0 && caps * 10 >= words * 7
 }
 
-/// Fills `buffer` with the features of every token of `analysis`.
-pub fn extract(
+/// Computes what the features of every token of `analysis` are made of (per-token
+/// attributes, how words are written across the article, gazetteer hits), without the
+/// features themselves: [`sentence_features`] makes those one token at a time, so that
+/// tagging never holds the features of a whole article (about 40 hashes a token, which
+/// was most of the entities stage's memory on a long article).
+pub fn prepare(
     text: &str,
     analysis: &Analysis,
     resources: Resources<'_>,
@@ -260,137 +282,177 @@ pub fn extract(
 
     buffer.features.clear();
     buffer.starts.clear();
-    buffer.starts.push(0);
-    let mut gazetteer_cursor = 0;
+}
+
+/// Fills `buffer` with the features of every token of `analysis`, all at once (the
+/// trainer reads them many times over).
+pub fn extract(
+    text: &str,
+    analysis: &Analysis,
+    resources: Resources<'_>,
+    buffer: &mut FeatureBuffer,
+) {
+    prepare(text, analysis, resources, buffer);
+    let mut features = std::mem::take(&mut buffer.features);
+    let mut starts = std::mem::take(&mut buffer.starts);
+    starts.push(0);
     for sentence in &analysis.sentences {
         let range = sentence.tokens.clone();
-        for i in range.clone() {
-            let get = |offset: isize| -> Option<&TokenAttributes> {
-                let j = i as isize + offset;
-                (j >= range.start as isize && j < range.end as isize)
-                    .then(|| &buffer.attributes[j as usize])
-            };
-            let out = &mut buffer.features;
-            let me = &buffer.attributes[i];
-            out.push(feature(template::BIAS, 0));
-            out.push(feature(template::WORD, me.word));
-            for (k, offset) in (-2..=2).enumerate() {
-                let value = match get(offset) {
-                    Some(a) => (a.folded, a.shape),
-                    None if offset < 0 => (BEFORE_SENTENCE, BEFORE_SENTENCE),
-                    None => (AFTER_SENTENCE, AFTER_SENTENCE),
-                };
-                out.push(grouped(feature(template::FOLDED, value.0), k));
-                out.push(feature(template::SHAPE + k as u32, value.1));
-            }
-            out.push(feature(template::LONG_SHAPE, me.long_shape));
-            for n in 0..4 {
-                if me.prefixes[n] != 0 {
-                    out.push(feature(template::PREFIX + n as u32, me.prefixes[n]));
-                }
-                if me.suffixes[n] != 0 && me.prefixes[n] != 0 {
-                    out.push(feature(template::SUFFIX + n as u32, me.suffixes[n]));
-                }
-            }
-            for (k, offset) in (-1..=1).enumerate() {
-                let info = get(offset).map(|a| a.info).unwrap_or_default();
-                for level in 0..CLUSTER_LEVELS {
-                    if offset != 0 && level == 0 {
-                        continue;
-                    }
-                    out.push(feature(
-                        template::CLUSTER + (level * 3 + k) as u32,
-                        u64::from(info.clusters[level]),
-                    ));
-                }
-                let shape = get(offset).map_or(0, |a| a.shape);
-                out.push(feature(
-                    template::CASE_PROFILE + k as u32,
-                    mix(u64::from(info.case_profile), shape),
-                ));
-            }
-            out.push(feature(
-                template::DOC_CASE,
-                mix(u64::from(me.doc_case), me.shape),
-            ));
-            out.push(feature(
-                template::DOC_CASE_CAPS_LINE,
-                mix(
-                    mix(u64::from(me.doc_case), u64::from(me.in_caps_line)),
-                    u64::from(me.info.case_profile),
-                ),
-            ));
-            let left = get(-1).map_or(BEFORE_SENTENCE, |a| a.folded);
-            let right = get(1).map_or(AFTER_SENTENCE, |a| a.folded);
-            out.push(feature(template::BIGRAM_LEFT, mix(left, me.folded)));
-            out.push(feature(template::BIGRAM_RIGHT, mix(me.folded, right)));
-            let left_shape = get(-1).map_or(BEFORE_SENTENCE, |a| a.shape);
-            let right_shape = get(1).map_or(AFTER_SENTENCE, |a| a.shape);
-            out.push(feature(
-                template::SHAPE_TRIGRAM,
-                mix(mix(left_shape, me.shape), right_shape),
-            ));
-            out.push(feature(
-                template::SENTENCE_INITIAL,
-                mix(
-                    mix(u64::from(me.sentence_initial), u64::from(me.in_caps_line)),
-                    me.shape,
-                ),
-            ));
-            out.push(feature(
-                template::CLUSTER_SHAPE,
-                mix(u64::from(me.info.clusters[CLUSTER_LEVELS - 1]), me.shape),
-            ));
-            if me.in_caps_line {
-                out.push(feature(template::CAPS_LINE_WORD, me.folded));
-            }
-            let run_left = (1..=2)
-                .take_while(|&o| get(-o).is_some_and(|a| a.capitalised))
-                .count();
-            let run_right = (1..=2)
-                .take_while(|&o| get(o).is_some_and(|a| a.capitalised))
-                .count();
-            out.push(feature(
-                template::PREVIOUS_CAPITALISED_RUN,
-                mix(run_left as u64, u64::from(me.capitalised)),
-            ));
-            out.push(feature(
-                template::NEXT_CAPITALISED_RUN,
-                mix(run_right as u64, u64::from(me.capitalised)),
-            ));
-            // Gazetteer hits of this token and its neighbours.
-            while gazetteer_cursor < buffer.gazetteer_hits.len()
-                && (buffer.gazetteer_hits[gazetteer_cursor].0 as usize) + 1 < i
-            {
-                gazetteer_cursor += 1;
-            }
-            let mut g = gazetteer_cursor;
-            while g < buffer.gazetteer_hits.len() && (buffer.gazetteer_hits[g].0 as usize) <= i + 1
-            {
-                let (at, hit) = buffer.gazetteer_hits[g];
-                let offset = at as isize - i as isize;
-                if range.contains(&(at as usize)) {
-                    out.push(feature(
-                        template::GAZETTEER + (offset + 1) as u32,
-                        u64::from(hit),
-                    ));
-                    if offset == 0 {
-                        out.push(feature(
-                            template::GAZETTEER_SHAPE,
-                            mix(u64::from(hit), me.shape),
-                        ));
-                    }
-                }
-                g += 1;
-            }
-            buffer.starts.push(buffer.features.len() as u32);
-        }
+        sentence_features(
+            text,
+            &analysis.tokens,
+            buffer,
+            range,
+            &mut features,
+            |_, features| {
+                starts.push(features.len() as u32);
+            },
+        );
     }
     // Tokens outside every sentence (there are none today) still get a bias feature so
     // that `starts` always covers every token.
-    while buffer.starts.len() <= tokens.len() {
-        buffer.features.push(feature(template::BIAS, 0));
-        buffer.starts.push(buffer.features.len() as u32);
+    while starts.len() <= analysis.tokens.len() {
+        features.push(feature(template::BIAS, 0));
+        starts.push(features.len() as u32);
+    }
+    buffer.features = features;
+    buffer.starts = starts;
+}
+
+/// Appends to `out` the features of each token of the sentence `range`, in order, calling
+/// `done(token, out)` after each token's features (the caller may read and clear `out`).
+/// [`prepare`] must have been called for the same analysis.
+pub fn sentence_features(
+    text: &str,
+    tokens: &[Token],
+    buffer: &FeatureBuffer,
+    range: std::ops::Range<usize>,
+    out: &mut Vec<u64>,
+    mut done: impl FnMut(usize, &mut Vec<u64>),
+) {
+    // Hits are sorted by token: start at the first one that can touch this sentence.
+    let mut gazetteer_cursor = buffer
+        .gazetteer_hits
+        .partition_point(|&(at, _)| (at as usize) + 1 < range.start);
+    for i in range.clone() {
+        let get = |offset: isize| -> Option<&TokenAttributes> {
+            let j = i as isize + offset;
+            (j >= range.start as isize && j < range.end as isize)
+                .then(|| &buffer.attributes[j as usize])
+        };
+        let me = &buffer.attributes[i];
+        let own = token_hashes(text, &tokens[i]);
+        out.push(feature(template::BIAS, 0));
+        out.push(feature(template::WORD, own.word));
+        for (k, offset) in (-2..=2).enumerate() {
+            let value = match get(offset) {
+                Some(a) => (a.folded, a.shape),
+                None if offset < 0 => (BEFORE_SENTENCE, BEFORE_SENTENCE),
+                None => (AFTER_SENTENCE, AFTER_SENTENCE),
+            };
+            out.push(grouped(feature(template::FOLDED, value.0), k));
+            out.push(feature(template::SHAPE + k as u32, value.1));
+        }
+        out.push(feature(template::LONG_SHAPE, own.long_shape));
+        for n in 0..4 {
+            if own.prefixes[n] != 0 {
+                out.push(feature(template::PREFIX + n as u32, own.prefixes[n]));
+            }
+            if own.suffixes[n] != 0 && own.prefixes[n] != 0 {
+                out.push(feature(template::SUFFIX + n as u32, own.suffixes[n]));
+            }
+        }
+        for (k, offset) in (-1..=1).enumerate() {
+            let info = get(offset).map(|a| a.info).unwrap_or_default();
+            for level in 0..CLUSTER_LEVELS {
+                if offset != 0 && level == 0 {
+                    continue;
+                }
+                out.push(feature(
+                    template::CLUSTER + (level * 3 + k) as u32,
+                    u64::from(info.clusters[level]),
+                ));
+            }
+            let shape = get(offset).map_or(0, |a| a.shape);
+            out.push(feature(
+                template::CASE_PROFILE + k as u32,
+                mix(u64::from(info.case_profile), shape),
+            ));
+        }
+        out.push(feature(
+            template::DOC_CASE,
+            mix(u64::from(me.doc_case), me.shape),
+        ));
+        out.push(feature(
+            template::DOC_CASE_CAPS_LINE,
+            mix(
+                mix(u64::from(me.doc_case), u64::from(me.in_caps_line)),
+                u64::from(me.info.case_profile),
+            ),
+        ));
+        let left = get(-1).map_or(BEFORE_SENTENCE, |a| a.folded);
+        let right = get(1).map_or(AFTER_SENTENCE, |a| a.folded);
+        out.push(feature(template::BIGRAM_LEFT, mix(left, me.folded)));
+        out.push(feature(template::BIGRAM_RIGHT, mix(me.folded, right)));
+        let left_shape = get(-1).map_or(BEFORE_SENTENCE, |a| a.shape);
+        let right_shape = get(1).map_or(AFTER_SENTENCE, |a| a.shape);
+        out.push(feature(
+            template::SHAPE_TRIGRAM,
+            mix(mix(left_shape, me.shape), right_shape),
+        ));
+        out.push(feature(
+            template::SENTENCE_INITIAL,
+            mix(
+                mix(u64::from(me.sentence_initial), u64::from(me.in_caps_line)),
+                me.shape,
+            ),
+        ));
+        out.push(feature(
+            template::CLUSTER_SHAPE,
+            mix(u64::from(me.info.clusters[CLUSTER_LEVELS - 1]), me.shape),
+        ));
+        if me.in_caps_line {
+            out.push(feature(template::CAPS_LINE_WORD, me.folded));
+        }
+        let run_left = (1..=2)
+            .take_while(|&o| get(-o).is_some_and(|a| a.capitalised))
+            .count();
+        let run_right = (1..=2)
+            .take_while(|&o| get(o).is_some_and(|a| a.capitalised))
+            .count();
+        out.push(feature(
+            template::PREVIOUS_CAPITALISED_RUN,
+            mix(run_left as u64, u64::from(me.capitalised)),
+        ));
+        out.push(feature(
+            template::NEXT_CAPITALISED_RUN,
+            mix(run_right as u64, u64::from(me.capitalised)),
+        ));
+        // Gazetteer hits of this token and its neighbours.
+        while gazetteer_cursor < buffer.gazetteer_hits.len()
+            && (buffer.gazetteer_hits[gazetteer_cursor].0 as usize) + 1 < i
+        {
+            gazetteer_cursor += 1;
+        }
+        let mut g = gazetteer_cursor;
+        while g < buffer.gazetteer_hits.len() && (buffer.gazetteer_hits[g].0 as usize) <= i + 1 {
+            let (at, hit) = buffer.gazetteer_hits[g];
+            let offset = at as isize - i as isize;
+            if range.contains(&(at as usize)) {
+                out.push(feature(
+                    template::GAZETTEER + (offset + 1) as u32,
+                    u64::from(hit),
+                ));
+                if offset == 0 {
+                    out.push(feature(
+                        template::GAZETTEER_SHAPE,
+                        mix(u64::from(hit), me.shape),
+                    ));
+                }
+            }
+            g += 1;
+        }
+        done(i, out);
     }
 }
 

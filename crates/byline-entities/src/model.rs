@@ -70,6 +70,9 @@ pub struct Model {
 #[derive(Default)]
 pub struct TaggerScratch {
     features: FeatureBuffer,
+    /// The features of the token being scored.
+    token_features: Vec<u64>,
+    /// Tag scores of the sentence being decoded.
     emissions: Vec<[f32; TAG_COUNT]>,
     decode: Scratch,
     sentence_tags: Vec<u8>,
@@ -162,29 +165,41 @@ impl Model {
         analysis: &Analysis,
         scratch: &mut TaggerScratch,
     ) -> Vec<Mention> {
-        features::extract(text, analysis, resources, &mut scratch.features);
+        // One sentence at a time, and each token's features only while it is scored: the
+        // memory held is the per-token attributes plus one sentence's emissions, not the
+        // ~40 feature hashes of every token of the article.
+        features::prepare(text, analysis, resources, &mut scratch.features);
         let mask = (1usize << self.bucket_bits) - 1;
-        scratch.emissions.clear();
-        for i in 0..analysis.tokens.len() {
-            let mut sums = [0i32; ROW];
-            for &f in scratch.features.of(i) {
-                let row = &self.weights[f as usize & mask];
-                for (s, w) in sums.iter_mut().zip(&row.0) {
-                    *s += i32::from(*w);
-                }
-            }
-            let mut emission = [0.0f32; TAG_COUNT];
-            for (e, s) in emission[1..].iter_mut().zip(sums) {
-                *e = s as f32 * self.scale;
-            }
-            scratch.emissions.push(emission);
-        }
         scratch.tags.clear();
         scratch.tags.resize(analysis.tokens.len(), tags::OUTSIDE);
         for sentence in &analysis.sentences {
             let range = sentence.tokens.clone();
+            scratch.emissions.clear();
+            let emissions = &mut scratch.emissions;
+            features::sentence_features(
+                text,
+                &analysis.tokens,
+                &scratch.features,
+                range.clone(),
+                &mut scratch.token_features,
+                |_, token_features| {
+                    let mut sums = [0i32; ROW];
+                    for &f in token_features.iter() {
+                        let row = &self.weights[f as usize & mask];
+                        for (s, w) in sums.iter_mut().zip(&row.0) {
+                            *s += i32::from(*w);
+                        }
+                    }
+                    token_features.clear();
+                    let mut emission = [0.0f32; TAG_COUNT];
+                    for (e, s) in emission[1..].iter_mut().zip(sums) {
+                        *e = s as f32 * self.scale;
+                    }
+                    emissions.push(emission);
+                },
+            );
             decode::viterbi(
-                &scratch.emissions[range.clone()],
+                &scratch.emissions,
                 &self.decoding_transitions,
                 &mut scratch.decode,
                 &mut scratch.sentence_tags,

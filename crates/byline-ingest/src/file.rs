@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::checkpoint::{self, Checkpoints};
 use crate::format::InputFormat;
 use crate::jsonl::ReadOptions;
-use crate::record::{self, RecordError};
+use crate::record::{self, DecodeOptions, RecordError};
 use crate::{jsonl, txt};
 
 /// How often a followed source looks for new lines and files.
@@ -31,7 +31,8 @@ pub struct FileSourceConfig {
     /// Glob patterns of the files to read, such as `examples/articles/*.txt`, relative to the
     /// working directory. Each pattern's matches are read in sorted order, and a file
     /// matched twice is read once. A path without wildcards that does not exist is reported
-    /// as a dead letter.
+    /// as a dead letter. A directory (without wildcards) stands for the article files in it
+    /// (`*.txt`, `*.jsonl`, `*.ndjson`, `*.json`; not its subdirectories).
     pub paths: Spanned<Vec<Spanned<String>>>,
     /// `"auto"` (default) picks by extension: `.jsonl`/`.ndjson` are JSON Lines, `.txt` is
     /// one article per file. `"jsonl"` or `"txt"` force one format for every file.
@@ -48,6 +49,17 @@ pub struct FileSourceConfig {
     /// place.
     #[serde(default = "yes")]
     pub checkpoint: bool,
+    /// The largest article read, in bytes: a JSONL line, or a txt file. A larger one goes
+    /// to the dead letters as "too large", with its size and its first 4 KiB, and is never
+    /// read into memory whole. Default 2 MiB (2097152).
+    #[serde(default = "record::default_max_article_bytes")]
+    pub max_article_bytes: u64,
+    /// How an all-numeric publication date with the year last (`03/08/2021`) is read:
+    /// `"dmy"` (3 August 2021) or `"mdy"` (March 8, 2021). Without it, such a date is read
+    /// only when it cannot be misread (`25/08/2021`); otherwise the article goes to the
+    /// dead letters with a hint naming this option.
+    #[serde(default)]
+    pub date_order: Option<byline_core::DateOrder>,
 }
 
 fn yes() -> bool {
@@ -63,9 +75,14 @@ pub fn register(registry: &mut Registry) {
                 .checkpoint
                 .then(|| checkpoint::checkpoint_path(&context.data_dir, &context.pipeline, &context.id));
             let follow = config.follow;
+            let decode = DecodeOptions {
+                max_article_bytes: config.max_article_bytes,
+                date_order: config.date_order,
+            };
             let source = FileSource::from_config(config)?
                 .following(follow)
-                .with_checkpoints(checkpoints);
+                .with_checkpoints(checkpoints)
+                .with_decode(decode);
             Ok(Box::new(source) as Box<dyn Source>)
         },
     );
@@ -76,7 +93,11 @@ pub struct FileSource {
     format: InputFormat,
     follow: bool,
     checkpoints: Option<PathBuf>,
+    decode: DecodeOptions,
 }
+
+/// The extensions of the files a directory path stands for.
+const ARTICLE_EXTENSIONS: [&str; 4] = ["txt", "jsonl", "ndjson", "json"];
 
 impl FileSource {
     pub fn from_config(config: FileSourceConfig) -> Result<FileSource, BuildError> {
@@ -111,7 +132,15 @@ impl FileSource {
             format,
             follow: false,
             checkpoints: None,
+            decode: DecodeOptions::default(),
         }
+    }
+
+    /// Reads with these limits and date order (see [`FileSourceConfig::max_article_bytes`]
+    /// and [`FileSourceConfig::date_order`]).
+    pub fn with_decode(mut self, decode: DecodeOptions) -> FileSource {
+        self.decode = decode;
+        self
     }
 
     /// Keeps watching the files for more (see [`FileSourceConfig::follow`]).
@@ -132,6 +161,15 @@ impl FileSource {
         let mut files = Vec::new();
         for pattern in &self.patterns {
             if !pattern.contains(['*', '?', '[']) {
+                let path = Path::new(pattern);
+                if path.is_dir() {
+                    for file in article_files_in(path) {
+                        if seen.insert(file.clone()) {
+                            files.push(file);
+                        }
+                    }
+                    continue;
+                }
                 // A plain path is read even if it is missing, so that the miss is reported.
                 if seen.insert(PathBuf::from(pattern)) {
                     files.push(PathBuf::from(pattern));
@@ -170,6 +208,7 @@ impl FileSource {
         output.listen(checkpoints.clone());
         let mut reader = Reader {
             format: self.format,
+            decode: self.decode,
             follow: self.follow,
             checkpoints: &checkpoints,
             reached: HashMap::new(),
@@ -222,9 +261,36 @@ impl Source for FileSource {
     }
 }
 
+/// The article files directly in `dir`, sorted (see [`ARTICLE_EXTENSIONS`]). A directory
+/// that cannot be listed is logged and gives nothing.
+fn article_files_in(dir: &Path) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), "cannot list the directory: {e}");
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                && path.is_file()
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        tracing::warn!(dir = %dir.display(), "the directory holds no article files");
+    }
+    files
+}
+
 /// One run's reading state: how far each file has been read (ahead of what is committed).
 struct Reader<'a> {
     format: InputFormat,
+    decode: DecodeOptions,
     follow: bool,
     checkpoints: &'a Checkpoints,
     /// File index (in the checkpoints) → (offset, line) read so far in this run.
@@ -242,6 +308,13 @@ impl Reader<'_> {
             Err(e) => return self.unreadable(path, &label, output, e),
         };
         if head.is_empty() {
+            // An empty JSON Lines file holds no records; an empty txt file is an article
+            // without text, which must not vanish. A followed file may still be written.
+            if !self.follow && self.format.resolve(path, &head) == InputFormat::Txt {
+                let position = Position::in_file(output.id().clone(), label, 1, 0);
+                let error = RecordError::in_field("text", "empty text (the file is empty)");
+                return record::emit_blocking(output, Err(error), position, b"");
+            }
             return Ok(());
         }
         let (index, committed, committed_line) = self.checkpoints.file(path, &head);
@@ -289,6 +362,7 @@ impl Reader<'_> {
                     start_offset: offset,
                     start_line: line,
                     complete_lines_only: self.follow,
+                    decode: self.decode,
                 };
                 jsonl::read_from(
                     &mut reader,
@@ -303,21 +377,37 @@ impl Reader<'_> {
                 )?
             }
             InputFormat::Txt => {
+                let max = self.decode.max_article_bytes;
+                // A file over the limit is read only as far as its dead letter needs, and
+                // any other file at most one byte past the limit (it may be growing).
+                let too_large = length > max;
+                let limit = if too_large {
+                    record::TOO_LARGE_HEAD_BYTES as u64
+                } else {
+                    max.saturating_add(1)
+                };
                 let mut content = Vec::new();
-                if let Err(e) = reader.read_to_end(&mut content) {
+                if let Err(e) = (&mut reader).take(limit).read_to_end(&mut content) {
                     return self.unreadable(path, &label, output, e);
                 }
+                let too_large = too_large || content.len() as u64 > max;
                 let stem = path.file_stem().map(|s| s.to_string_lossy());
                 let position = Position::in_file(output.id().clone(), label, 1, 0);
-                let end = content.len() as u64;
+                let end = if too_large {
+                    length.max(content.len() as u64)
+                } else {
+                    content.len() as u64
+                };
                 checkpoints.record(output.next_seq(), index, end, 1);
                 progress.add_bytes(end);
-                record::emit_blocking(
-                    output,
-                    txt::decode(stem.as_deref(), &content),
-                    position,
-                    || String::from_utf8_lossy(&content).into_owned(),
-                )?;
+                if too_large {
+                    let error = RecordError::too_large(end, max);
+                    let head = record::head_of(&content);
+                    record::emit_blocking(output, Err(error), position, head)?;
+                } else {
+                    let decoded = txt::decode_with(stem.as_deref(), &content, &self.decode);
+                    record::emit_blocking(output, decoded, position, &content)?;
+                }
                 (end, 1)
             }
         };
@@ -343,7 +433,7 @@ impl Reader<'_> {
             offset: None,
         };
         let error = RecordError::new(format!("cannot read the file: {e}"));
-        record::emit_blocking(output, Err(error), position, String::new)
+        record::emit_blocking(output, Err(error), position, b"")
     }
 }
 
@@ -519,7 +609,141 @@ mod tests {
         let Payload::DeadLetter(dead) = &events[3].payload else {
             panic!("expected a dead letter");
         };
-        assert_eq!(dead.raw.as_deref(), Some("\u{fffd}\u{fffd}"));
+        // The bytes are kept exactly (base64 of 0xfe 0xff), not as replacement characters.
+        assert_eq!(dead.raw, None);
+        assert_eq!(dead.raw_base64.as_deref(), Some("/v8="));
+    }
+
+    /// Runs a file source with `decode` options over `patterns`.
+    fn read_with(patterns: Vec<String>, decode: DecodeOptions) -> Vec<Event> {
+        let channel = Arc::new(Collect::default());
+        let mut output = SourceOutput::new(
+            "wire".into(),
+            channel.clone(),
+            Arc::new(Ignore),
+            BatchLimits::default(),
+        );
+        FileSource::new(patterns, InputFormat::Auto)
+            .with_decode(decode)
+            .read_all(&mut output)
+            .unwrap_or_else(|e| panic!("{e}"));
+        drop(output);
+        std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    #[test]
+    fn a_binary_txt_file_is_kept_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let bytes = b"\x89PNG\r\n\x1a\n\x00\xff binary";
+        let txt = write(dir.path(), "image.txt", bytes);
+        let events = read(vec![txt], InputFormat::Auto);
+        let Payload::DeadLetter(dead) = &events[0].payload else {
+            panic!("expected a dead letter");
+        };
+        use base64::Engine as _;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(dead.raw_base64.as_deref().unwrap_or_default())
+            .unwrap_or_default();
+        assert_eq!(decoded, bytes);
+    }
+
+    #[test]
+    fn an_empty_txt_file_is_a_dead_letter_and_an_empty_jsonl_file_is_nothing() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let txt = write(dir.path(), "empty.txt", b"");
+        let jsonl = write(dir.path(), "empty.jsonl", b"");
+        let lines = summary(&read(vec![txt.clone(), jsonl], InputFormat::Auto));
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with(&format!("dead text @{txt}:1")) && lines[0].contains("empty"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn articles_over_the_limit_are_dead_letters_with_their_size() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let big_text = "word ".repeat(2_000);
+        let big_line = serde_json::json!({"id": "big", "text": big_text}).to_string();
+        let jsonl = write(
+            dir.path(),
+            "feed.jsonl",
+            format!("{{\"id\":\"a\",\"text\":\"Fine.\"}}\n{big_line}\n{{\"id\":\"b\",\"text\":\"Fine.\"}}\n")
+                .as_bytes(),
+        );
+        let txt = write(dir.path(), "big.txt", big_text.as_bytes());
+        let decode = DecodeOptions {
+            max_article_bytes: 1000,
+            ..DecodeOptions::default()
+        };
+        let events = read_with(vec![jsonl.clone(), txt.clone()], decode);
+        let lines = summary(&events);
+        assert_eq!(lines.len(), 4, "{lines:#?}");
+        assert_eq!(lines[0], format!("article a @{jsonl}:1"));
+        let size = big_line.len();
+        assert!(
+            lines[1].contains(&format!(
+                "too large: {size} bytes, over max_article_bytes = 1000"
+            )),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(lines[2], format!("article b @{jsonl}:3"));
+        assert!(lines[3].contains("too large: 10000 bytes"), "{}", lines[3]);
+        // Each dead letter keeps the start of its record, never all of it.
+        for (event, whole, kept) in [(&events[1], &big_line, 1002), (&events[3], &big_text, 4096)] {
+            let Payload::DeadLetter(dead) = &event.payload else {
+                panic!("expected a dead letter");
+            };
+            let raw = dead.raw.as_deref().unwrap_or_default();
+            assert_eq!(raw.len(), kept);
+            assert!(whole.starts_with(raw));
+        }
+        // The third record's offset shows that the long line was skipped, not lost track of.
+        let third = format!("{{\"id\":\"a\",\"text\":\"Fine.\"}}\n{big_line}\n").len();
+        assert_eq!(events[2].position.offset, Some(third as u64));
+    }
+
+    #[test]
+    fn a_directory_path_reads_the_article_files_in_it_but_not_below() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        write(dir.path(), "a.txt", b"Body of a.\n");
+        write(dir.path(), "b.jsonl", b"{\"id\":\"b1\",\"text\":\"B.\"}\n");
+        write(dir.path(), "c.json", b"{\"id\":\"c1\",\"text\":\"C.\"}\n");
+        write(dir.path(), "notes.md", b"not an article file\n");
+        let nested = dir.path().join("older");
+        std::fs::create_dir(&nested).unwrap_or_else(|e| panic!("{e}"));
+        write(&nested, "d.txt", b"Below.\n");
+        let events = read(vec![dir.path().display().to_string()], InputFormat::Auto);
+        let ids: Vec<String> = events
+            .iter()
+            .map(|e| match &e.payload {
+                Payload::Article(a) => a.id.clone(),
+                Payload::DeadLetter(d) => format!("dead: {}", d.reason),
+            })
+            .collect();
+        assert_eq!(ids, ["a", "b1", "c1"]);
+    }
+
+    #[test]
+    fn the_date_order_and_limit_options_are_read_from_the_config() {
+        let config: FileSourceConfig =
+            RawConfig::from_toml("paths = [\"a\"]\ndate_order = \"dmy\"\nmax_article_bytes = 500")
+                .and_then(RawConfig::parse)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.date_order, Some(byline_core::DateOrder::Dmy));
+        assert_eq!(config.max_article_bytes, 500);
+        let config: FileSourceConfig = RawConfig::from_toml("paths = [\"a\"]")
+            .and_then(RawConfig::parse)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.max_article_bytes, 2 * 1024 * 1024);
+        let err = RawConfig::from_toml("paths = [\"a\"]\ndate_order = \"ymd\"")
+            .and_then(RawConfig::parse::<FileSourceConfig>)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(err.contains("dmy"), "{err}");
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! `text` (or `body`) is required. `id`, `title`, `published` (or `date` / `dct`), `url`,
 //! `source` and `language` are optional strings. Every other field is kept under `meta`
 //! (an input `meta` object is merged into it). A missing `id` is derived from the url, or
-//! from the text, so that re-runs give the same ids.
+//! from the text, so that re-runs give the same ids. `published` may also be a number
+//! (epoch seconds or milliseconds); see [`byline_core::published`] for the forms read.
+//!
+//! A line over `max_article_bytes` is never held in memory: the reader keeps its first
+//! bytes for the dead letter and skips to the next newline, counting.
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
@@ -11,10 +15,22 @@ use std::sync::Arc;
 use byline_core::{Article, Closed, Position, Published, SourceOutput};
 use serde_json::{Map, Value};
 
-use crate::record::{self, RecordError};
+use crate::record::{self, DecodeOptions, RecordError};
+
+/// Decodes one line (without its line terminator) into an article, with the default
+/// options.
+pub fn decode_line(line: &[u8]) -> Result<Article, RecordError> {
+    decode_line_with(line, &DecodeOptions::default())
+}
 
 /// Decodes one line (without its line terminator) into an article.
-pub fn decode_line(line: &[u8]) -> Result<Article, RecordError> {
+pub fn decode_line_with(line: &[u8], options: &DecodeOptions) -> Result<Article, RecordError> {
+    if line.len() as u64 > options.max_article_bytes {
+        return Err(RecordError::too_large(
+            line.len() as u64,
+            options.max_article_bytes,
+        ));
+    }
     let line = std::str::from_utf8(line).map_err(|e| {
         RecordError::new(format!(
             "invalid UTF-8 at byte {} of the line",
@@ -42,12 +58,22 @@ pub fn decode_line(line: &[u8]) -> Result<Article, RecordError> {
     }
     let mut published = None;
     for key in ["published", "date", "dct"] {
-        if let Some(value) = fields.take_string(key)? {
-            let parsed =
-                Published::parse(&value).map_err(|e| RecordError::in_field(key, e.to_string()))?;
-            published = Some(parsed);
-            break;
-        }
+        let value = match fields.take(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(value)) => value,
+            // Epoch seconds or milliseconds are often written as a bare number.
+            Some(Value::Number(number)) => number.to_string(),
+            Some(other) => {
+                return Err(RecordError::in_field(
+                    key,
+                    format!("expected a string or a number, found {}", kind_of(&other)),
+                ));
+            }
+        };
+        let parsed = Published::parse_with(&value, options.date_order)
+            .map_err(|e| RecordError::in_field(key, e.to_string()))?;
+        published = Some(parsed);
+        break;
     }
     let id = fields.take_string("id")?.filter(|id| !id.is_empty());
     let title = fields.take_string("title")?;
@@ -91,14 +117,18 @@ struct Fields {
 }
 
 impl Fields {
+    /// Takes `key` (one of [`KNOWN_FIELDS`]) as it came.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        KNOWN_FIELDS
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|index| self.known[index].take())
+    }
+
     /// Takes `key` (one of [`KNOWN_FIELDS`]); `null` counts as absent, and any type but a
     /// string is an error.
     fn take_string(&mut self, key: &str) -> Result<Option<String>, RecordError> {
-        let slot = KNOWN_FIELDS
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|index| self.known[index].take());
-        match slot {
+        match self.take(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(RecordError::in_field(
@@ -206,8 +236,26 @@ pub fn read(
     output: &mut SourceOutput,
     flush_when_idle: bool,
 ) -> Result<(), Closed> {
+    read_with(
+        reader,
+        file,
+        output,
+        flush_when_idle,
+        DecodeOptions::default(),
+    )
+}
+
+/// [`read`] with the source's decode options.
+pub fn read_with(
+    reader: &mut BufReader<impl Read>,
+    file: Option<Arc<str>>,
+    output: &mut SourceOutput,
+    flush_when_idle: bool,
+    decode: DecodeOptions,
+) -> Result<(), Closed> {
     let options = ReadOptions {
         flush_when_idle,
+        decode,
         ..ReadOptions::default()
     };
     read_from(reader, file, output, options, &mut |_, _, _| {}).map(|_| ())
@@ -224,6 +272,59 @@ pub struct ReadOptions {
     /// Leave a last line without its newline unread: a writer may be half-way through it
     /// (a followed file).
     pub complete_lines_only: bool,
+    /// The size limit and the date order.
+    pub decode: DecodeOptions,
+}
+
+/// One line as [`read_line_bounded`] read it.
+struct LineRead {
+    /// Bytes consumed from the reader, newline included.
+    consumed: u64,
+    /// Whether the line ended with a newline (else the input ended).
+    complete: bool,
+    /// Whether the line went past the limit: then only its first bytes are in the buffer.
+    too_large: bool,
+}
+
+/// Reads one line into `line`, keeping at most `max + 2` bytes of it (room for the limit
+/// and a CRLF). Past that the rest of the line is consumed and counted, never stored, so
+/// that a 1 GB line costs no more memory than a short one.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<LineRead> {
+    let keep = usize::try_from(max.saturating_add(2)).unwrap_or(usize::MAX);
+    let mut read = LineRead {
+        consumed: 0,
+        complete: false,
+        too_large: false,
+    };
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            return Ok(read);
+        }
+        let (chunk_len, found) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        let room = keep.saturating_sub(line.len());
+        if chunk_len > room {
+            read.too_large = true;
+        }
+        line.extend_from_slice(&buffer[..chunk_len.min(room)]);
+        reader.consume(chunk_len);
+        read.consumed += chunk_len as u64;
+        if found {
+            read.complete = true;
+            return Ok(read);
+        }
+    }
 }
 
 /// [`read`] from a position, telling `on_record(seq, end_offset, line)` where each record
@@ -247,22 +348,36 @@ pub fn read_from(
             output.flush_blocking()?;
         }
         line.clear();
-        let read = match reader.read_until(b'\n', &mut line) {
-            Ok(0) => break,
+        let max = options.decode.max_article_bytes;
+        let read = match read_line_bounded(reader, &mut line, max) {
+            Ok(read) if read.consumed == 0 => break,
             Ok(read) => read,
             Err(e) => {
                 let position = position_of(output, &file, number + 1, offset);
                 let error = RecordError::new(format!("cannot read further: {e}"));
-                record::emit_blocking(output, Err(error), position, String::new)?;
+                record::emit_blocking(output, Err(error), position, b"")?;
                 return Ok((offset, number));
             }
         };
-        if options.complete_lines_only && line.last() != Some(&b'\n') {
+        if options.complete_lines_only && !read.complete {
             break;
         }
         number += 1;
         let start = offset;
-        offset += read as u64;
+        offset += read.consumed;
+        let position = position_of(output, &file, number, start);
+        if read.too_large {
+            // The size without the newline, as a text's size is counted.
+            let size = read.consumed - u64::from(read.complete);
+            on_record(output.next_seq(), offset, number);
+            record::emit_blocking(
+                output,
+                Err(RecordError::too_large(size, max)),
+                position,
+                record::head_of(&line),
+            )?;
+            continue;
+        }
         let mut content = line.as_slice();
         if start == 0 {
             content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
@@ -272,11 +387,10 @@ pub fn read_from(
         if content.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let position = position_of(output, &file, number, start);
         on_record(output.next_seq(), offset, number);
-        record::emit_blocking(output, decode_line(content), position, || {
-            String::from_utf8_lossy(content).into_owned()
-        })?;
+        // A line within two bytes of the limit is held whole, so its raw is all of it.
+        let decoded = decode_line_with(content, &options.decode);
+        record::emit_blocking(output, decoded, position, content)?;
     }
     Ok((offset, number))
 }
@@ -357,7 +471,7 @@ mod tests {
 
     #[test]
     fn each_bad_record_names_its_reason_and_field() {
-        let cases: [(&[u8], Option<&str>, &str); 8] = [
+        let cases: [(&[u8], Option<&str>, &str); 10] = [
             (b"{\"text\": \"unterminated", None, "malformed JSON"),
             (b"\xff{\"text\":\"x\"}", None, "invalid UTF-8"),
             (b"[1,2]", None, "expected a JSON object"),
@@ -374,6 +488,16 @@ mod tests {
                 "expected a string, found a number",
             ),
             (b"{\"text\":[\"x\"]}", Some("text"), "found an array"),
+            (
+                b"{\"text\":\"x\",\"date\":\"03/08/2021\"}",
+                Some("date"),
+                "date_order",
+            ),
+            (
+                b"{\"text\":\"x\",\"dct\":true}",
+                Some("dct"),
+                "expected a string or a number",
+            ),
         ];
         for (line, field, reason) in cases {
             let error = decode_line(line)
@@ -385,6 +509,86 @@ mod tests {
                 "{error:?} should say {reason}"
             );
         }
+    }
+
+    #[test]
+    fn published_is_read_in_the_forms_feeds_use() {
+        let cases = [
+            (r#""Aug 3, 2021""#, "2021-08-03", Some("Aug 3, 2021")),
+            (
+                r#""Tue, 03 Aug 2021 10:00:00 GMT""#,
+                "2021-08-03T10:00:00Z",
+                Some("Tue, 03 Aug 2021 10:00:00 GMT"),
+            ),
+            ("1627984800", "2021-08-03T10:00:00Z", Some("1627984800")),
+            (
+                "1627984800000",
+                "2021-08-03T10:00:00Z",
+                Some("1627984800000"),
+            ),
+            (
+                r#""1627984800""#,
+                "2021-08-03T10:00:00Z",
+                Some("1627984800"),
+            ),
+            (r#""2021/08/03""#, "2021-08-03", Some("2021/08/03")),
+            (r#""3 August 2021""#, "2021-08-03", Some("3 August 2021")),
+            (r#""2021-08-03""#, "2021-08-03", None),
+        ];
+        for (value, normalised, original) in cases {
+            let line = format!(r#"{{"text":"Body.","published":{value}}}"#);
+            let article = decode(&line).unwrap_or_else(|e| panic!("{value}: {e:?}"));
+            let published = article.published.unwrap_or_else(|| panic!("{value}"));
+            assert_eq!(published.as_str(), normalised, "{value}");
+            assert_eq!(published.original(), original, "{value}");
+        }
+    }
+
+    #[test]
+    fn the_date_order_option_reads_numeric_dates() {
+        let line = br#"{"text":"Body.","date":"03/08/2021"}"#;
+        let dmy = DecodeOptions {
+            date_order: Some(byline_core::DateOrder::Dmy),
+            ..DecodeOptions::default()
+        };
+        let article = decode_line_with(line, &dmy).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            article.published_date().map(|d| d.to_string()),
+            Some("2021-08-03".into())
+        );
+        let error = decode_line(line)
+            .err()
+            .map(|e| e.reason)
+            .unwrap_or_default();
+        assert!(error.contains("date_order = \"dmy\""), "{error}");
+    }
+
+    #[test]
+    fn a_line_is_kept_only_up_to_the_limit_and_skipped_to_its_newline() {
+        let input = format!("short\n{}\nnext\r\nlast", "x".repeat(10_000));
+        // A small buffer, so that the long line arrives in many pieces.
+        let mut reader = BufReader::with_capacity(64, input.as_bytes());
+        let mut line = Vec::new();
+        let mut reads = Vec::new();
+        loop {
+            line.clear();
+            let read =
+                read_line_bounded(&mut reader, &mut line, 100).unwrap_or_else(|e| panic!("{e}"));
+            if read.consumed == 0 {
+                break;
+            }
+            assert!(line.len() <= 102, "held {} bytes", line.len());
+            reads.push((read.consumed, read.complete, read.too_large, line.len()));
+        }
+        assert_eq!(
+            reads,
+            [
+                (6, true, false, 6),
+                (10_001, true, true, 102),
+                (6, true, false, 6),
+                (4, false, false, 4),
+            ]
+        );
     }
 
     proptest::proptest! {

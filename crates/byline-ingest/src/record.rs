@@ -1,7 +1,38 @@
 //! One input record on its way to becoming an article: the error when it cannot, and the
 //! one place where a record turns into an article event or a dead letter.
 
-use byline_core::{Article, Closed, DeadLetter, Position, SourceOutput};
+use byline_core::{Article, Closed, DateOrder, DeadLetter, Position, SourceOutput};
+
+/// The default `max_article_bytes`: 2 MiB, far above any real news article (a long
+/// feature is about 50 KB) and far below what would strain a worker.
+pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// How much of a too-large record its dead letter keeps: enough to recognise it.
+pub const TOO_LARGE_HEAD_BYTES: usize = 4096;
+
+/// The source options that decide how a record is read, shared by every source type
+/// (each config documents them: `max_article_bytes`, `date_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// The largest article accepted, in bytes (a JSONL line, a txt file).
+    pub max_article_bytes: u64,
+    /// How to read an all-numeric publication date with the year last (`03/08/2021`).
+    pub date_order: Option<DateOrder>,
+}
+
+/// serde's default for `max_article_bytes` fields.
+pub fn default_max_article_bytes() -> u64 {
+    DEFAULT_MAX_ARTICLE_BYTES
+}
+
+impl Default for DecodeOptions {
+    fn default() -> DecodeOptions {
+        DecodeOptions {
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            date_order: None,
+        }
+    }
+}
 
 /// Why an input record is not an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +61,14 @@ impl RecordError {
         }
     }
 
+    /// An article over `max_article_bytes`; `size` is what was counted of it.
+    pub fn too_large(size: u64, max: u64) -> RecordError {
+        RecordError::new(format!(
+            "article too large: {size} bytes, over max_article_bytes = {max} \
+             (the dead letter keeps its first {TOO_LARGE_HEAD_BYTES} bytes)"
+        ))
+    }
+
     pub fn at_line(mut self, line: u64) -> RecordError {
         self.line = Some(line);
         self
@@ -45,12 +84,13 @@ impl RecordError {
     }
 }
 
-/// Sends a decoded record on: the article, or a dead letter with the raw input.
+/// Sends a decoded record on: the article, or a dead letter with the raw input, kept
+/// byte for byte.
 pub fn emit_blocking(
     output: &mut SourceOutput,
     decoded: Result<Article, RecordError>,
     mut position: Position,
-    raw: impl FnOnce() -> String,
+    raw: &[u8],
 ) -> Result<(), Closed> {
     match decoded {
         Ok(article) => output.article_blocking(article, position),
@@ -60,14 +100,25 @@ pub fn emit_blocking(
             }
             let message = error.describe(&position);
             tracing::warn!(source = %output.id(), "{message}");
-            let dead_letter = DeadLetter::raw(
+            let dead_letter = DeadLetter::raw_bytes(
                 output.id().to_string(),
-                raw(),
+                raw,
                 error.field.as_deref(),
                 message,
             );
             output.reject_blocking(dead_letter, position)
         }
+    }
+}
+
+/// The start of a too-large record, for its dead letter: at most
+/// [`TOO_LARGE_HEAD_BYTES`], cut at a character boundary when the bytes are UTF-8 so that
+/// the head stays readable text rather than turning into base64 for a split character.
+pub fn head_of(bytes: &[u8]) -> &[u8] {
+    let head = &bytes[..bytes.len().min(TOO_LARGE_HEAD_BYTES)];
+    match std::str::from_utf8(head) {
+        Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
+        _ => head,
     }
 }
 

@@ -1,19 +1,42 @@
 //! The `txt` input format: one article per file, with optional header lines.
 //!
-//! Header lines at the top of the file, up to the first blank line, fill the metadata:
-//! `date 2021-08-03`, `date: …`, `published: …`, `title: …`, `url: …`, `source: …`,
-//! `language: …` and `id: …` (keys are case-insensitive, surrounding whitespace is
-//! ignored). A block that holds any other line is not a header: it is part of the body.
-//! The body is everything after the header block, without its leading blank lines, and is
+//! The lines at the top of the file, up to the first blank line, are a header block when
+//! every one of them is a header line and at least one has a known key. A header line is
+//! `key: value` (a key of letters, digits, `_` or `-`) or `date …` (`date 2021-08-03`,
+//! `date 3 August 2021`). The known keys fill the article's fields: `title`, `url`,
+//! `source`, `language`, `id`, and `date` or `published` (read in any form
+//! [`byline_core::published`] knows). Any other key goes under `meta` (lower-cased; a key
+//! given twice keeps both values, as an array), never into the body. Keys are
+//! case-insensitive, and whitespace around keys and values is ignored.
+//!
+//! A top block with a line that is no header, or with no known key at all, is body: a first
+//! paragraph such as `WASHINGTON: The envoy said…` or "Date night returns" stays text. The
+//! body is everything after the header block, without its leading blank lines, and is
 //! otherwise never altered. The id is the header's `id`, else the file stem.
 
 use byline_core::{Article, Published};
+use serde_json::Value;
 
-use crate::record::RecordError;
+use crate::record::{DecodeOptions, RecordError};
 
-/// Decodes a whole txt article. `stem` is the file stem (`None` for stdin, where the id is
-/// derived from the url or the text instead).
+/// Decodes a whole txt article with the default options. `stem` is the file stem (`None`
+/// for stdin, where the id is derived from the url or the text instead).
 pub fn decode(stem: Option<&str>, content: &[u8]) -> Result<Article, RecordError> {
+    decode_with(stem, content, &DecodeOptions::default())
+}
+
+/// Decodes a whole txt article.
+pub fn decode_with(
+    stem: Option<&str>,
+    content: &[u8],
+    options: &DecodeOptions,
+) -> Result<Article, RecordError> {
+    if content.len() as u64 > options.max_article_bytes {
+        return Err(RecordError::too_large(
+            content.len() as u64,
+            options.max_article_bytes,
+        ));
+    }
     let content = match std::str::from_utf8(content) {
         Ok(content) => content,
         Err(e) => {
@@ -28,6 +51,12 @@ pub fn decode(stem: Option<&str>, content: &[u8]) -> Result<Article, RecordError
         }
     };
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    if content.trim().is_empty() {
+        return Err(RecordError::in_field(
+            "text",
+            "empty text (the file has no text)",
+        ));
+    }
     let (headers, body_start) = split_headers(content);
     let body = &content[body_start..];
     if body.trim().is_empty() {
@@ -46,10 +75,26 @@ pub fn decode(stem: Option<&str>, content: &[u8]) -> Result<Article, RecordError
             HeaderKey::Source => article.source = Some(value),
             HeaderKey::Language => article.language = Some(value),
             HeaderKey::Published => {
-                let published = Published::parse(header.value).map_err(|e| {
-                    RecordError::in_field("published", e.to_string()).at_line(header.line)
-                })?;
+                let published =
+                    Published::parse_with(header.value, options.date_order).map_err(|e| {
+                        RecordError::in_field("published", e.to_string()).at_line(header.line)
+                    })?;
                 article.published = Some(published);
+            }
+            HeaderKey::Other(key) => {
+                let key = key.to_lowercase();
+                match article.meta.get_mut(&key) {
+                    None => {
+                        article.meta.insert(key, Value::String(value));
+                    }
+                    Some(Value::Array(values)) => values.push(Value::String(value)),
+                    Some(first) => {
+                        let first = first.take();
+                        article
+                            .meta
+                            .insert(key, Value::Array(vec![first, Value::String(value)]));
+                    }
+                }
             }
         }
     }
@@ -63,17 +108,20 @@ pub fn decode(stem: Option<&str>, content: &[u8]) -> Result<Article, RecordError
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HeaderKey {
+enum HeaderKey<'a> {
     Id,
     Title,
     Published,
     Url,
     Source,
     Language,
+    /// Any other key, for `meta`.
+    Other(&'a str),
 }
 
-impl HeaderKey {
-    fn parse(key: &str) -> Option<HeaderKey> {
+impl HeaderKey<'_> {
+    /// The known key `key` names, if it is one.
+    fn known(key: &str) -> Option<HeaderKey<'static>> {
         Some(match key.to_ascii_lowercase().as_str() {
             "id" => HeaderKey::Id,
             "title" => HeaderKey::Title,
@@ -88,65 +136,95 @@ impl HeaderKey {
 
 #[derive(Debug)]
 struct Header<'a> {
-    key: HeaderKey,
+    key: HeaderKey<'a>,
     value: &'a str,
     line: u64,
 }
 
-/// `key: value`, or `date 2021-08-03` (a date key, a space and a digit: a headline such as
-/// "Date night returns" is not a header).
-fn parse_header(line: &str) -> Option<(HeaderKey, &str)> {
+/// The longest key an unknown header may have: a longer "key" is prose with a colon.
+const MAX_KEY_LEN: usize = 40;
+
+/// `key: value`, or `date 2021-08-03` / `date 3 August 2021` (a date key, a space and a
+/// value that starts with a digit or a month or weekday name, so that a headline such as
+/// "Date night returns" is no header).
+fn parse_header(line: &str) -> Option<(HeaderKey<'_>, &str)> {
     let line = line.trim();
-    if let Some((key, value)) = line.split_once(':')
-        && let Some(key) = HeaderKey::parse(key.trim())
-    {
-        return Some((key, value.trim()));
+    if let Some((key, value)) = line.split_once(':') {
+        let key = key.trim();
+        if let Some(known) = HeaderKey::known(key) {
+            return Some((known, value.trim()));
+        }
+        let is_key = !key.is_empty()
+            && key.len() <= MAX_KEY_LEN
+            && key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if is_key {
+            return Some((HeaderKey::Other(key), value.trim()));
+        }
     }
     let (key, value) = line.split_once(char::is_whitespace)?;
-    let key = HeaderKey::parse(key).filter(|k| *k == HeaderKey::Published)?;
+    let key = HeaderKey::known(key).filter(|k| *k == HeaderKey::Published)?;
     let value = value.trim();
-    value
-        .starts_with(|c: char| c.is_ascii_digit())
-        .then_some((key, value))
+    let first_word = value
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    let looks_like_a_date = value.starts_with(|c: char| c.is_ascii_digit())
+        || byline_core::published::is_month_or_weekday(first_word);
+    looks_like_a_date.then_some((key, value))
 }
 
 /// The header lines and the byte offset where the body starts.
 fn split_headers(content: &str) -> (Vec<Header<'_>>, usize) {
     let mut headers = Vec::new();
     let mut offset = 0;
-    let mut in_header_block = true;
-    let mut seen_header = false;
-    for (index, line) in content.split_inclusive('\n').enumerate() {
-        let blank = line.trim().is_empty();
-        if in_header_block {
-            if blank {
-                if seen_header {
-                    in_header_block = false;
-                }
-            } else if let Some((key, value)) = parse_header(line) {
-                seen_header = true;
+    let mut lines = content.split_inclusive('\n').enumerate();
+    // Blank lines before the first header line are skipped.
+    for (index, line) in lines.by_ref() {
+        if line.trim().is_empty() {
+            offset += line.len();
+            continue;
+        }
+        match parse_header(line) {
+            Some((key, value)) => {
                 headers.push(Header {
                     key,
                     value,
                     line: index as u64 + 1,
                 });
-            } else {
-                // Not a header block after all: everything from the top is body.
-                return (Vec::new(), first_non_blank_line(content));
+                offset += line.len();
+                break;
             }
-            offset += line.len();
-            continue;
+            None => return (Vec::new(), offset),
         }
-        if !blank {
-            return (headers, offset);
+    }
+    let mut in_block = true;
+    for (index, line) in lines {
+        let blank = line.trim().is_empty();
+        if in_block && !blank {
+            match parse_header(line) {
+                Some((key, value)) => headers.push(Header {
+                    key,
+                    value,
+                    line: index as u64 + 1,
+                }),
+                // Not a header block after all: everything from the top is body.
+                None => return (Vec::new(), first_non_blank_line(content)),
+            }
+        } else if blank {
+            in_block = false;
+        } else {
+            break;
         }
         offset += line.len();
     }
-    if seen_header {
-        (headers, content.len())
-    } else {
-        (Vec::new(), first_non_blank_line(content))
+    if headers.iter().all(|h| matches!(h.key, HeaderKey::Other(_))) {
+        // Only unknown keys: more likely a first paragraph with a colon than a header.
+        return (Vec::new(), first_non_blank_line(content));
     }
+    (headers, offset)
 }
 
 fn first_non_blank_line(content: &str) -> usize {
@@ -204,6 +282,84 @@ mod tests {
             article.text(),
             "Date night returns to the city.\n\nSecond paragraph."
         );
+    }
+
+    #[test]
+    fn unknown_header_keys_go_to_meta_and_never_into_the_body() {
+        let article = decode_str(
+            "title: Talks resume\nauthor: Jane Doe\nSection: World\ndate 3 August 2021\ntag: a\ntag: b\n\nThe envoy spoke.\n",
+        );
+        assert_eq!(article.title.as_deref(), Some("Talks resume"));
+        assert_eq!(
+            article.published_date().map(|d| d.to_string()),
+            Some("2021-08-03".into())
+        );
+        assert_eq!(article.meta["author"], "Jane Doe");
+        assert_eq!(article.meta["section"], "World");
+        assert_eq!(article.meta["tag"], serde_json::json!(["a", "b"]));
+        assert_eq!(article.text(), "The envoy spoke.\n");
+    }
+
+    #[test]
+    fn a_date_header_in_words_or_another_form_is_read() {
+        for (header, date) in [
+            ("date 3 August 2021", "2021-08-03"),
+            ("date Aug 3, 2021", "2021-08-03"),
+            ("date Tue, 03 Aug 2021 10:00:00 GMT", "2021-08-03"),
+            ("date 2021/08/03", "2021-08-03"),
+            ("published: 1627984800", "2021-08-03"),
+        ] {
+            let article = decode_str(&format!("{header}\n\nBody.\n"));
+            assert_eq!(
+                article.published_date().map(|d| d.to_string()).as_deref(),
+                Some(date),
+                "{header}"
+            );
+            assert_eq!(article.text(), "Body.\n", "{header}");
+        }
+    }
+
+    #[test]
+    fn an_ambiguous_date_header_names_the_date_order_option() {
+        let error = decode(Some("s"), b"title: T\ndate 03/08/2021\n\nBody.")
+            .err()
+            .unwrap_or_else(|| panic!("should be refused"));
+        assert_eq!(error.line, Some(2));
+        assert!(error.reason.contains("date_order"), "{error:?}");
+        let options = DecodeOptions {
+            date_order: Some(byline_core::DateOrder::Mdy),
+            ..DecodeOptions::default()
+        };
+        let article = decode_with(Some("s"), b"date 03/08/2021\n\nBody.", &options)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            article.published_date().map(|d| d.to_string()),
+            Some("2021-03-08".into())
+        );
+    }
+
+    #[test]
+    fn a_first_paragraph_with_a_colon_stays_body() {
+        for text in [
+            "WASHINGTON: The envoy said on Tuesday that talks would resume.\n\nMore.",
+            "Breaking: talks resume\n\nMore.",
+            "Date night returns to the city.\n\nMore.",
+            "Note: a prose line first\nand a second line with none\n\nMore.",
+        ] {
+            let article = decode_str(text);
+            assert_eq!(article.text(), text);
+            assert!(article.meta.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_text() {
+        for content in [&b""[..], b"\n\n  \n", b"\xEF\xBB\xBF"] {
+            let error = decode(Some("s"), content)
+                .err()
+                .unwrap_or_else(|| panic!("should be refused"));
+            assert_eq!(error.field.as_deref(), Some("text"));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod abbreviations;
 mod sentences;
 mod tokens;
 
-pub use sentences::Sentence;
+pub use sentences::{MAX_SENTENCE_TOKENS, Sentence};
 pub use tokens::{Token, TokenKind, tokenize};
 
 /// Tokens, sentences and paragraphs of one text, computed in a single pass.

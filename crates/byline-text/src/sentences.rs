@@ -97,6 +97,12 @@ fn starts_upper_or_digit_or_open(text: &str, tok: &Token) -> bool {
     })
 }
 
+/// The most tokens a sentence may have. Real sentences stay far below it (a long one in
+/// news has about 60); text without sentence ends (a feed with the punctuation stripped,
+/// a dump of names) is cut here, so that whatever a stage does per sentence (decoding,
+/// looking for a verb, pairing marks) costs a bounded amount per token.
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
 /// Splits the token stream into sentences. Paragraph breaks and line breaks between
 /// complete lines always end a sentence, so headlines and datelines stand alone.
 pub(crate) fn split(text: &str, tokens: &[Token], paragraphs: &[Range<usize>]) -> Vec<Sentence> {
@@ -158,6 +164,9 @@ pub(crate) fn split(text: &str, tokens: &[Token], paragraphs: &[Range<usize>]) -
         } else {
             boundary = true;
         }
+        if !boundary && last + 1 - first >= MAX_SENTENCE_TOKENS {
+            boundary = true;
+        }
         if boundary {
             let start = tokens[first].start;
             sentences.push(Sentence {
@@ -183,6 +192,23 @@ mod tests {
             .iter()
             .map(|s| &text[s.start..s.end])
             .collect()
+    }
+
+    #[test]
+    fn a_text_without_sentence_ends_is_cut_into_bounded_sentences() {
+        let text = "word ".repeat(10_000);
+        let analysis = analyze(&text);
+        assert_eq!(analysis.sentences.len(), 25);
+        assert!(
+            analysis
+                .sentences
+                .iter()
+                .all(|s| s.tokens.len() == super::MAX_SENTENCE_TOKENS)
+        );
+        // They tile the tokens, in order, with nothing lost.
+        for pair in analysis.sentences.windows(2) {
+            assert_eq!(pair[0].tokens.end, pair[1].tokens.start);
+        }
     }
 
     #[test]

@@ -174,14 +174,22 @@ fn clitic_len(rest: &str) -> Option<usize> {
     } else {
         return None;
     };
-    let body: String = rest[body_start..]
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    let lower = body.to_lowercase();
-    CLITICS
-        .contains(&lower.as_str())
-        .then_some(body_start + body.len())
+    // A clitic has at most two letters: look at three (to see that the letters stop), never
+    // at the rest of a long word, which made a word with many apostrophes quadratic.
+    let mut body_len = 0;
+    let mut lower = [0u8; 3];
+    for (n, c) in rest[body_start..].chars().take(3).enumerate() {
+        if !c.is_alphabetic() {
+            break;
+        }
+        if !c.is_ascii() {
+            return None;
+        }
+        lower[n] = c.to_ascii_lowercase() as u8;
+        body_len += 1;
+    }
+    let body = std::str::from_utf8(&lower[..body_len]).ok()?;
+    CLITICS.contains(&body).then_some(body_start + body_len)
 }
 
 struct Scanner<'t> {
