@@ -42,6 +42,9 @@ pub fn decode_line_with(line: &[u8], options: &DecodeOptions) -> Result<Article,
         serde_json::error::Category::Data => {
             RecordError::new(format!("expected a JSON object ({e})"))
         }
+        _ if !line.trim_start().starts_with(['{', '[']) => RecordError::new(format!(
+            "malformed JSON: {e}; this line reads like plain text: for articles as text use format = \"txt\" (annotate: --input-format txt)"
+        )),
         _ => RecordError::new(format!("malformed JSON: {e}")),
     })?;
     let text = match fields.take_string("text")? {
@@ -471,8 +474,9 @@ mod tests {
 
     #[test]
     fn each_bad_record_names_its_reason_and_field() {
-        let cases: [(&[u8], Option<&str>, &str); 10] = [
+        let cases: [(&[u8], Option<&str>, &str); 11] = [
             (b"{\"text\": \"unterminated", None, "malformed JSON"),
+            (b"The council met on Tuesday.", None, "--input-format txt"),
             (b"\xff{\"text\":\"x\"}", None, "invalid UTF-8"),
             (b"[1,2]", None, "expected a JSON object"),
             (b"{\"title\":\"no body\"}", Some("text"), "missing text"),
