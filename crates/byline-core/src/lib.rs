@@ -38,6 +38,9 @@ pub use dead_letter::DeadLetter;
 pub use duration::{DurationError, HumanDuration};
 pub use event::{Event, Payload, Position};
 pub use options::OptionDoc;
+/// The schema library itself, so that a plugin needs no dependency of its own: derive with
+/// `#[derive(byline_core::JsonSchema)]` and `#[schemars(crate = "byline_core::schemars")]`.
+pub use schemars;
 /// Derive it on a config struct, beside `Deserialize`, so that `byline list TYPE` shows its
 /// options with their doc comments (see [`Factory::with_options`](registry::Factory::with_options)).
 pub use schemars::JsonSchema;

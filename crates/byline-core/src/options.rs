@@ -45,6 +45,7 @@ pub fn options_in(schema: &Value) -> Vec<OptionDoc> {
                 default: property
                     .get("default")
                     .or_else(|| resolved.get("default"))
+                    .filter(|default| !default.is_null())
                     .map(Value::to_string),
                 required: required.contains(&name.as_str()),
                 doc: property

@@ -25,7 +25,7 @@ use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat};
 use serde::Deserialize;
 
 /// The order of day and month in an all-numeric date whose year comes last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     /// `03/08/2021` is 3 August 2021 (most of the world).

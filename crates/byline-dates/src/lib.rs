@@ -28,5 +28,6 @@ pub fn register(registry: &mut byline_core::Registry) {
         |config: DatesConfig, _context| {
             Ok(Box::new(DatesStage::new(config)?) as Box<dyn byline_core::Stage>)
         },
-    );
+    )
+    .with_options::<DatesConfig>();
 }

@@ -11,7 +11,7 @@ use crate::lexicon::Triggers;
 /// Configuration of the `dates` stage. It has no options yet: every rule is on, and the
 /// anchor is always the article's `published` date (absent → relative values stay
 /// underspecified, `XXXX-…`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatesConfig {}
 

@@ -19,7 +19,7 @@ use crate::canonical;
 use crate::model::{Model, TaggerScratch};
 
 /// Configuration of the `entities` stage.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntitiesConfig {
     /// A model file written by `byline train entities`. When absent, the model shipped
@@ -119,7 +119,8 @@ pub fn register(registry: &mut Registry) {
         |config: EntitiesConfig, _context| {
             EntitiesStage::from_config(&config).map(|s| Box::new(s) as Box<dyn Stage>)
         },
-    );
+    )
+    .with_options::<EntitiesConfig>();
 }
 
 #[cfg(test)]

@@ -37,11 +37,13 @@ pub use stage::{ExecConfig, ExecStage};
 
 /// Registers the `exec` stage type.
 pub fn register(registry: &mut byline_core::Registry) {
-    registry.register_stage(
-        "exec",
-        "runs a child process in any language over the byline-exec JSON-lines protocol",
-        |config: ExecConfig, context| {
-            Ok(Box::new(ExecStage::build(config, context)?) as Box<dyn byline_core::Stage>)
-        },
-    );
+    registry
+        .register_stage(
+            "exec",
+            "runs a child process in any language over the byline-exec JSON-lines protocol",
+            |config: ExecConfig, context| {
+                Ok(Box::new(ExecStage::build(config, context)?) as Box<dyn byline_core::Stage>)
+            },
+        )
+        .with_options::<ExecConfig>();
 }

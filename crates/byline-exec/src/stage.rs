@@ -41,7 +41,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The child's own settings go in the `config` subtable rather than beside the stage's keys,
 /// so that a typo in a key byline reads (`timout`) is reported at its line and column
 /// instead of being passed to the child unnoticed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecConfig {
     /// The program and its arguments, run without a shell: `["python3", "my_stage.py"]`.

@@ -25,7 +25,7 @@ use crate::{jsonl, txt};
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// Reads articles from files.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileSourceConfig {
     /// Glob patterns of the files to read, such as `examples/articles/*.txt`, relative to the
@@ -33,6 +33,7 @@ pub struct FileSourceConfig {
     /// matched twice is read once. A path without wildcards that does not exist is reported
     /// as a dead letter. A directory (without wildcards) stands for the article files in it
     /// (`*.txt`, `*.jsonl`, `*.ndjson`, `*.json`; not its subdirectories).
+    #[schemars(with = "Vec<String>")]
     pub paths: Spanned<Vec<Spanned<String>>>,
     /// `"auto"` (default) picks by extension: `.jsonl`/`.ndjson` are JSON Lines, `.txt` is
     /// one article per file. `"jsonl"` or `"txt"` force one format for every file.
@@ -85,7 +86,8 @@ pub fn register(registry: &mut Registry) {
                 .with_decode(decode);
             Ok(Box::new(source) as Box<dyn Source>)
         },
-    );
+    )
+    .with_options::<FileSourceConfig>();
 }
 
 pub struct FileSource {

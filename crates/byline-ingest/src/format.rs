@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// How a file's bytes become articles.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
     /// By extension: `.jsonl` and `.ndjson` are JSON Lines, `.txt` is one article. Any other

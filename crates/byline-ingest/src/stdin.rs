@@ -10,7 +10,7 @@ use crate::record::{self, DecodeOptions, RecordError};
 use crate::{jsonl, txt};
 
 /// Reads articles from standard input until it closes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StdinConfig {
     /// `"jsonl"` (default): one JSON object a line, each sent on as soon as it is read.
@@ -38,7 +38,7 @@ impl Default for StdinConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StdinFormat {
     #[default]
@@ -47,17 +47,22 @@ pub enum StdinFormat {
 }
 
 pub fn register(registry: &mut Registry) {
-    registry.register_source(
-        "stdin",
-        "read articles from standard input (JSON Lines, or the whole input as one txt article)",
-        |config: StdinConfig, _| {
-            let decode = DecodeOptions {
-                max_article_bytes: config.max_article_bytes,
-                date_order: config.date_order,
-            };
-            Ok(Box::new(StdinSource::new(config.format).with_decode(decode)) as Box<dyn Source>)
-        },
-    );
+    registry
+        .register_source(
+            "stdin",
+            "read articles from standard input (JSON Lines, or the whole input as one txt article)",
+            |config: StdinConfig, _| {
+                let decode = DecodeOptions {
+                    max_article_bytes: config.max_article_bytes,
+                    date_order: config.date_order,
+                };
+                Ok(
+                    Box::new(StdinSource::new(config.format).with_decode(decode))
+                        as Box<dyn Source>,
+                )
+            },
+        )
+        .with_options::<StdinConfig>();
 }
 
 pub struct StdinSource {

@@ -21,11 +21,13 @@ pub use stage::{QuotesConfig, QuotesStage};
 
 /// Registers the `quotes` stage type.
 pub fn register(registry: &mut byline_core::Registry) {
-    registry.register_stage(
-        "quotes",
-        "direct, indirect and mixed quotes with their speakers (requires entities)",
-        |config: QuotesConfig, _context| {
-            Ok(Box::new(QuotesStage::new(config)) as Box<dyn byline_core::Stage>)
-        },
-    );
+    registry
+        .register_stage(
+            "quotes",
+            "direct, indirect and mixed quotes with their speakers (requires entities)",
+            |config: QuotesConfig, _context| {
+                Ok(Box::new(QuotesStage::new(config)) as Box<dyn byline_core::Stage>)
+            },
+        )
+        .with_options::<QuotesConfig>();
 }

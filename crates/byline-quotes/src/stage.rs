@@ -16,7 +16,7 @@ use crate::attribution::{Rules, extract};
 use crate::view::ArticleView;
 
 /// Config of the `quotes` stage.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuotesConfig {
     /// Also find reported speech ("X said (that) …", "according to X, …") and thoughts

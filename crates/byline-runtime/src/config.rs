@@ -168,6 +168,45 @@ pub fn runtime_keys(kind: ComponentKind) -> &'static [&'static str] {
     }
 }
 
+/// The options every component of `kind` has, which the runtime reads itself (see
+/// [`runtime_keys`]), documented for `byline list TYPE`.
+pub fn runtime_options(kind: ComponentKind) -> Vec<byline_core::OptionDoc> {
+    let option = |name: &str, kind: &str, default: Option<&str>, required: bool, doc: &str| {
+        byline_core::OptionDoc {
+            name: name.to_string(),
+            kind: kind.to_string(),
+            default: default.map(str::to_string),
+            required,
+            doc: doc.to_string(),
+        }
+    };
+    let mut options = vec![option(
+        "type",
+        "string",
+        None,
+        true,
+        "The component type, as `byline list` names it.",
+    )];
+    if kind != ComponentKind::Source {
+        options.push(option(
+            "inputs",
+            "array of string",
+            None,
+            true,
+            "The ids it reads from: sources and stages, or `<id>.errors` (a sink only) for a component's dead letters.",
+        ));
+    }
+    if kind == ComponentKind::Stage {
+        options.extend([
+            option("concurrency", "integer", None, false, "Batches processed at once, each on its own worker thread. Default: the number of cores."),
+            option("ordered", "boolean", Some("true"), false, "Keep each source's order in the output; `false` lets a fast article overtake a slow one."),
+            option("timeout", "duration", None, false, "An article that takes longer goes to the dead letters as it was before this stage; the others flow on."),
+            option("max_abandoned", "integer", Some(&DEFAULT_MAX_ABANDONED.to_string()), false, "Threads abandoned by `timeout` (still running) that make the stage unhealthy in /health."),
+        ]);
+    }
+    options
+}
+
 /// The keys a pipeline file may have at its top level.
 const TOP_LEVEL_KEYS: [&str; 7] = [
     "name",

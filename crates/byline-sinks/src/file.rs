@@ -15,12 +15,13 @@ use serde::Deserialize;
 use crate::jsonl::{self, JsonStyle};
 
 /// Appends every article to a JSON Lines file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// The file to append to, such as `out/articles-%Y-%m-%d.jsonl`. strftime fields are
     /// filled in with the current UTC time when a batch is written, so a date in the path
     /// starts a new file every day. Missing parent directories are created.
+    #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Start a new file once this one would grow past this many bytes: `out.jsonl`, then
     /// `out.1.jsonl`, `out.2.jsonl`, ... A line is never split; a line longer than the limit
@@ -39,11 +40,13 @@ fn yes() -> bool {
 }
 
 pub fn register(registry: &mut Registry) {
-    registry.register_sink(
-        "file",
-        "append articles as JSON Lines to a file; the path takes strftime fields (UTC)",
-        |config: FileConfig, _| Ok(Box::new(FileSink::from_config(config)?) as Box<dyn Sink>),
-    );
+    registry
+        .register_sink(
+            "file",
+            "append articles as JSON Lines to a file; the path takes strftime fields (UTC)",
+            |config: FileConfig, _| Ok(Box::new(FileSink::from_config(config)?) as Box<dyn Sink>),
+        )
+        .with_options::<FileConfig>();
 }
 
 /// Bytes buffered before they are handed to the OS.

@@ -4,7 +4,7 @@ use byline_core::{Event, Payload};
 use serde::Deserialize;
 
 /// How each record is laid out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonStyle {
     /// One compact JSON object a line (JSON Lines).

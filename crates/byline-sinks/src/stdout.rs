@@ -8,7 +8,7 @@ use tokio::io::{AsyncWriteExt, Stdout};
 use crate::jsonl::{self, JsonStyle};
 
 /// Writes every article to standard output.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StdoutConfig {
     /// `"json"` (default): one compact JSON object a line. `"pretty"`: indented, for reading.
@@ -17,11 +17,13 @@ pub struct StdoutConfig {
 }
 
 pub fn register(registry: &mut Registry) {
-    registry.register_sink(
-        "stdout",
-        "write articles to standard output as JSON Lines (or pretty JSON)",
-        |config: StdoutConfig, _| Ok(Box::new(StdoutSink::new(config)) as Box<dyn Sink>),
-    );
+    registry
+        .register_sink(
+            "stdout",
+            "write articles to standard output as JSON Lines (or pretty JSON)",
+            |config: StdoutConfig, _| Ok(Box::new(StdoutSink::new(config)) as Box<dyn Sink>),
+        )
+        .with_options::<StdoutConfig>();
 }
 
 pub struct StdoutSink {

@@ -25,7 +25,8 @@ use serde_json::{Value, json};
 pub const KEYWORDS: &str = "keywords";
 
 /// Config of a `keywords` stage.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, byline_core::JsonSchema)]
+#[schemars(crate = "byline_core::schemars")]
 #[serde(deny_unknown_fields)]
 pub struct KeywordsConfig {
     /// Named keyword lists. Matching ignores case and needs a word boundary on each side of

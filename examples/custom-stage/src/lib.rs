@@ -10,11 +10,13 @@ pub use keywords::{KeywordsConfig, KeywordsStage};
 
 /// Registers the `keywords` stage type.
 pub fn register(registry: &mut byline_core::Registry) {
-    registry.register_stage(
-        "keywords",
-        "tags words and phrases from configured keyword lists into meta.keywords",
-        |config: KeywordsConfig, context| {
-            Ok(Box::new(KeywordsStage::build(config, context)?) as Box<dyn byline_core::Stage>)
-        },
-    );
+    registry
+        .register_stage(
+            "keywords",
+            "tags words and phrases from configured keyword lists into meta.keywords",
+            |config: KeywordsConfig, context| {
+                Ok(Box::new(KeywordsStage::build(config, context)?) as Box<dyn byline_core::Stage>)
+            },
+        )
+        .with_options::<KeywordsConfig>();
 }
