@@ -7,6 +7,7 @@
 pub mod dead_letter;
 pub mod file;
 pub mod jsonl;
+pub mod path_template;
 pub mod stdout;
 
 /// Registers this crate's sink types.
