@@ -472,3 +472,40 @@ fn two_pipelines_sharing_a_data_dir_and_a_source_id_keep_their_own_checkpoints()
         assert_eq!(written.lines().count(), 2, "{name} read everything");
     }
 }
+
+#[test]
+fn validate_warns_of_patterns_that_match_nothing_and_refuses_paths_that_never_can() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("feed.jsonl"), "").expect("a file");
+    let config = |paths: &str| {
+        format!(
+            "data_dir = \"state\"\n[sources.wire]\ntype = \"file\"\npaths = [{paths}]\n[sinks.out]\ntype = \"stdout\"\ninputs = [\"wire\"]\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("empty.toml"),
+        config("\"nowhere/*.jsonl\", \"missing.txt\""),
+    )
+    .expect("config");
+    let output = byline(dir.path(), &["validate", "-c", "empty.toml"], b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("warning: `wire`: the pattern `nowhere/*.jsonl` matches no file today")
+            && stderr(&output).contains("`missing.txt` does not exist (yet)"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(
+        dir.path().join("never.toml"),
+        config("\"feed.jsonl/*.txt\""),
+    )
+    .expect("config");
+    let output = byline(dir.path(), &["validate", "-c", "never.toml"], b"");
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("can never match: feed.jsonl is a file"),
+        "{}",
+        stderr(&output)
+    );
+}

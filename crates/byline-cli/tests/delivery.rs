@@ -274,34 +274,50 @@ fn an_output_directory_that_is_missing_for_a_while_loses_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::create_dir(dir.path().join("in")).unwrap_or_else(|e| panic!("{e}"));
     let ids: Vec<String> = (0..500).map(|i| format!("n{i}")).collect();
-    let feed: String = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "{}\n",
-                serde_json::json!({"id": id, "text": format!("Story {id}.")})
-            )
-        })
-        .collect();
-    std::fs::write(dir.path().join("in/feed.jsonl"), feed).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(
-        dir.path().join("pipeline.toml"),
-        PIPELINE.replace("${FOLLOW}", "false"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    // A plain file where the output directory should be: the sink cannot open its file
-    // (even as root) until it is taken away.
-    let blocker = dir.path().join("out");
-    std::fs::write(&blocker, "in the way").unwrap_or_else(|e| panic!("{e}"));
-    let mut run = start(dir.path(), false);
-    std::thread::sleep(Duration::from_millis(1200));
+    let lines = |ids: &[String]| -> String {
+        ids.iter()
+            .map(|id| {
+                format!(
+                    "{}\n",
+                    serde_json::json!({"id": id, "text": format!("Story {id}.")})
+                )
+            })
+            .collect()
+    };
+    let feed = dir.path().join("in/feed.jsonl");
+    std::fs::write(&feed, lines(&ids[..250])).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("pipeline.toml"), PIPELINE).unwrap_or_else(|e| panic!("{e}"));
+    let mut run = start(dir.path(), true);
+    let out_dir = dir.path().join("out");
+    let written_by = std::time::Instant::now() + Duration::from_secs(20);
+    while complete_lines(&out_dir) < 250 && std::time::Instant::now() < written_by {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The output directory goes away mid-run and a plain file takes its place: the sink
+    // cannot open its file (even as root) until it is taken away.
+    std::fs::remove_dir_all(&out_dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&out_dir, "in the way").unwrap_or_else(|e| panic!("{e}"));
+    let mut more = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&feed)
+        .unwrap_or_else(|e| panic!("{e}"));
+    more.write_all(lines(&ids[250..]).as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::thread::sleep(Duration::from_millis(2000));
     assert!(
         run.try_wait().unwrap_or_else(|e| panic!("{e}")).is_none(),
         "the run must wait for the sink, not give up"
     );
-    std::fs::remove_file(&blocker).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&out_dir).unwrap_or_else(|e| panic!("{e}"));
+    let arrived_by = std::time::Instant::now() + Duration::from_secs(30);
+    while complete_lines(&out_dir) < 250 && std::time::Instant::now() < arrived_by {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    terminate(&run);
     let status = wait_at_most(&mut run, Duration::from_secs(30));
     assert!(status.success(), "{status:?}");
+    // The first 250 went with the old directory; the rest must all be in the new one.
+    let ids = ids[250..].to_vec();
     let out: Vec<String> = lines_of(&dir.path().join("out"), "articles")
         .iter()
         .map(|v| v["id"].as_str().unwrap_or("?").to_string())

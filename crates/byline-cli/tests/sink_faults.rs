@@ -438,26 +438,55 @@ fn dev_stdout_as_the_sink_path_writes_to_standard_output() {
 }
 
 #[test]
-fn a_sink_path_that_can_never_be_written_stops_the_run_with_a_clear_message() {
-    for path in [
-        "blocker/sub/articles.jsonl",
-        "/proc/byline-nope/articles.jsonl",
+fn a_sink_path_that_can_never_be_written_is_refused_before_the_run() {
+    for (path, reason) in [
+        ("blocker/sub/articles.jsonl", "is a file, not a directory"),
+        ("/proc/byline-nope/articles.jsonl", "read-only"),
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         write_feed(&dir.path().join("feed.jsonl"), 50);
         std::fs::write(dir.path().join("blocker"), "a file, not a directory").expect("blocker");
-        let started = Instant::now();
-        let mut run = start(dir.path(), &pipeline(path, true, None));
-        let status = wait_at_most(&mut run, Duration::from_secs(20));
-        let stderr = stderr_of(dir.path());
-        println!(
-            "permanent sink error ({path}): exit {status:?} after {:?}",
-            started.elapsed()
-        );
-        assert!(!status.success(), "{stderr}");
-        assert!(stderr.contains("cannot open"), "{path}: {stderr}");
-        assert!(stderr.contains("will be read again"), "{path}: {stderr}");
+        std::fs::write(dir.path().join("pipeline.toml"), pipeline(path, true, None))
+            .expect("config");
+        for command in ["validate", "run"] {
+            let output = Command::new(env!("CARGO_BIN_EXE_byline"))
+                .args([command, "-c", "pipeline.toml"])
+                .current_dir(dir.path())
+                .stdin(Stdio::null())
+                .output()
+                .expect("byline runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!output.status.success(), "{command} {path}: {stderr}");
+            assert!(
+                stderr.contains(reason) && stderr.contains("pipeline.toml:"),
+                "{command} {path}: {stderr}"
+            );
+        }
     }
+}
+
+#[test]
+fn a_directory_that_cannot_be_made_mid_run_stops_the_run_with_a_clear_message() {
+    // `{source}` names a directory only known when an article arrives; here a file is in
+    // its way, which no retry can fix.
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_feed(&dir.path().join("feed.jsonl"), 50);
+    std::fs::create_dir(dir.path().join("out")).expect("out/");
+    std::fs::write(dir.path().join("out/unknown"), "a file, not a directory").expect("blocker");
+    let started = Instant::now();
+    let mut run = start(
+        dir.path(),
+        &pipeline("out/{source}/sub/articles.jsonl", true, None),
+    );
+    let status = wait_at_most(&mut run, Duration::from_secs(20));
+    let stderr = stderr_of(dir.path());
+    println!(
+        "permanent sink error mid-run: exit {status:?} after {:?}",
+        started.elapsed()
+    );
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("cannot open"), "{stderr}");
+    assert!(stderr.contains("will be read again"), "{stderr}");
 }
 
 #[test]

@@ -103,6 +103,11 @@ pub trait Sink: Send + 'static {
     fn destination(&self) -> Option<String> {
         None
     }
+
+    /// Problems worth telling at `byline validate` that need not stop a run.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 #[cfg(test)]

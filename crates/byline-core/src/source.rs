@@ -59,6 +59,12 @@ pub trait Source: Send + 'static {
     fn input_bytes(&self) -> Option<u64> {
         None
     }
+
+    /// Problems worth telling at `byline validate` that need not stop a run: a pattern
+    /// that matches no file today, a file that does not exist yet.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// How far the sources have read: records emitted and input bytes consumed. Shared

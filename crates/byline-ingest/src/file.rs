@@ -120,6 +120,17 @@ impl FileSource {
                 }
                 .into());
             }
+            if let Some(file) = blocked_by_file(pattern.get_ref()) {
+                return Err(ConfigError {
+                    message: format!(
+                        "{:?} can never match: {} is a file, not a directory",
+                        pattern.get_ref(),
+                        file.display()
+                    ),
+                    span: Some(pattern.span()),
+                }
+                .into());
+            }
         }
         Ok(FileSource::new(
             paths.into_iter().map(Spanned::into_inner).collect(),
@@ -239,6 +250,18 @@ impl FileSource {
     }
 }
 
+/// A file where `pattern` needs a directory (`feed.jsonl/*.txt` when `feed.jsonl` is a
+/// file): then nothing can ever match it.
+fn blocked_by_file(pattern: &str) -> Option<PathBuf> {
+    let literal = &pattern[..pattern.find(['*', '?', '[']).unwrap_or(pattern.len())];
+    Path::new(pattern)
+        .ancestors()
+        .skip(1)
+        .filter(|dir| !dir.as_os_str().is_empty() && dir.as_os_str().len() <= literal.len())
+        .find(|dir| dir.is_file())
+        .map(Path::to_path_buf)
+}
+
 #[async_trait]
 impl Source for FileSource {
     async fn run(self: Box<Self>, mut output: SourceOutput) -> Result<(), SourceError> {
@@ -246,6 +269,24 @@ impl Source for FileSource {
             .await
             .map_err(|e| SourceError::new(format!("the file reader died: {e}")))?
             .map_err(SourceError::from)
+    }
+
+    /// A plain path that does not exist, or a pattern that matches no file, today.
+    fn warnings(&self) -> Vec<String> {
+        self.patterns
+            .iter()
+            .filter_map(|pattern| {
+                if !pattern.contains(['*', '?', '[']) {
+                    return (!Path::new(pattern).exists())
+                        .then(|| format!("`{pattern}` does not exist (yet)"));
+                }
+                let matched = glob::glob(pattern)
+                    .ok()?
+                    .filter_map(Result::ok)
+                    .any(|path| path.is_file());
+                (!matched).then(|| format!("the pattern `{pattern}` matches no file today"))
+            })
+            .collect()
     }
 
     /// The sizes of the matched files; unknown when following, which has no end.

@@ -213,6 +213,22 @@ impl Pipeline {
             .map_or(&self.data_dir, |lock| lock.path()))
     }
 
+    /// What the sources and sinks would like an operator to know before a run (see
+    /// [`Source::warnings`]), as `(component id, warning)`.
+    pub fn warnings(&self) -> Vec<(String, String)> {
+        let sources = self.sources.iter().flat_map(|s| {
+            s.source
+                .warnings()
+                .into_iter()
+                .map(|w| (s.id.to_string(), w))
+        });
+        let sinks = self
+            .sinks
+            .iter()
+            .flat_map(|s| s.sink.warnings().into_iter().map(|w| (s.id.to_string(), w)));
+        sources.chain(sinks).collect()
+    }
+
     /// Every component in the order articles flow through them: sources, then each stage
     /// once all its inputs are placed, then sinks (the pipeline has no cycles).
     pub fn components_in_order(&self) -> Vec<ComponentView> {

@@ -178,12 +178,17 @@ pub struct FileSink {
 impl FileSink {
     pub fn from_config(config: FileConfig) -> Result<FileSink, BuildError> {
         let span = config.path.span();
-        let template = PathTemplate::parse(config.path.get_ref()).map_err(|message| {
-            BuildError::Config(ConfigError {
-                message,
-                span: Some(span),
+        let template = PathTemplate::parse(config.path.get_ref())
+            .and_then(|template| {
+                check_directory(config.path.get_ref())?;
+                Ok(template)
             })
-        })?;
+            .map_err(|message| {
+                BuildError::Config(ConfigError {
+                    message,
+                    span: Some(span.clone()),
+                })
+            })?;
         let mut sink = FileSink::new(template);
         sink.max_bytes = config.max_bytes.filter(|&max| max > 0);
         sink.fsync = config.fsync;
@@ -464,6 +469,48 @@ impl FileSink {
         self.files.clear();
         Ok(())
     }
+}
+
+/// Checks, before anything runs, that the directory the path's fixed part names exists or
+/// can be made: its nearest existing ancestor must be a directory that is not read-only.
+/// (Directories that fields such as `{source}` name are made, and checked, when written.)
+fn check_directory(raw: &str) -> Result<(), String> {
+    let templated = raw.contains(['%', '{']);
+    if !templated && Path::new(raw).exists() {
+        // A file to append to, a pipe or a device.
+        return Ok(());
+    }
+    let fixed = &raw[..raw.find(['%', '{']).unwrap_or(raw.len())];
+    let dir = match fixed.strip_suffix('/') {
+        Some(dir) if !dir.is_empty() => Path::new(dir),
+        Some(_) => Path::new("/"),
+        None => Path::new(fixed).parent().unwrap_or(Path::new("")),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Some(existing) = dir.ancestors().find(|ancestor| ancestor.exists()) else {
+        return Ok(());
+    };
+    let metadata =
+        std::fs::metadata(existing).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if !metadata.is_dir() {
+        return Err(format!(
+            "cannot create {}: {} is a file, not a directory",
+            dir.display(),
+            existing.display()
+        ));
+    }
+    if metadata.permissions().readonly() {
+        return Err(format!(
+            "cannot write under {}: {} is read-only",
+            dir.display(),
+            existing.display()
+        ));
+    }
+    Ok(())
 }
 
 /// `base` for index 0, else `base` with `.index` before its extension (`out.2.jsonl`).

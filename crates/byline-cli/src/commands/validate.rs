@@ -14,7 +14,9 @@ use crate::cli::Options;
 /// Parses the file, interpolates `${VAR}`s, builds every component from its own table and
 /// checks the wiring: unknown fields and types (with a "did you mean"), unknown inputs,
 /// duplicate ids, cycles, unused components, a missing source or sink, and stages whose
-/// required layers are not provided upstream. Every error is reported with
+/// required layers are not provided upstream; a source path that can never match and a
+/// sink directory that cannot be created are errors, a pattern that matches no file today
+/// is a warning. Every error is reported with
 /// file:line:column, the component and the field. No source is started. Prints the
 /// pipeline in the order articles flow through it. Exits 0 when the file is valid, 1
 /// otherwise.
@@ -40,11 +42,22 @@ pub fn execute(
     match Pipeline::load_for_validation(&args.config, registry) {
         Ok(pipeline) => {
             let components = pipeline.components_in_order();
+            let warnings = pipeline.warnings();
             if args.json {
-                let report =
-                    serde_json::json!({"file": file, "ok": true, "components": components});
+                let warnings: Vec<serde_json::Value> = warnings
+                    .iter()
+                    .map(|(component, message)| {
+                        serde_json::json!({"component": component, "message": message})
+                    })
+                    .collect();
+                let report = serde_json::json!({
+                    "file": file, "ok": true, "components": components, "warnings": warnings
+                });
                 println!("{report}");
             } else if !options.quiet {
+                for (component, message) in &warnings {
+                    eprintln!("warning: `{component}`: {message}");
+                }
                 print!("{}", describe(&file, &components));
             }
             Ok(ExitCode::SUCCESS)
