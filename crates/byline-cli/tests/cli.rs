@@ -404,6 +404,14 @@ fn bench_runs_a_pass_through_and_prints_its_throughput() {
     assert!(text.contains("words/s"), "{text}");
 }
 
+/// A temporary directory with `in/feed.jsonl` holding `lines`.
+fn dir_with_feed(lines: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("in")).expect("in/");
+    std::fs::write(dir.path().join("in/feed.jsonl"), lines).expect("feed");
+    dir
+}
+
 /// A pipeline from `in/*.jsonl` to `out-<name>.jsonl`, under the shared `state` data_dir.
 fn shared_state_pipeline(dir: &Path, name: &str) {
     std::fs::write(
@@ -417,13 +425,7 @@ fn shared_state_pipeline(dir: &Path, name: &str) {
 
 #[test]
 fn a_second_run_says_nothing_is_new_and_a_run_with_no_input_fails() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("in")).expect("in/");
-    std::fs::write(
-        dir.path().join("in/feed.jsonl"),
-        "{\"id\":\"a\",\"text\":\"The mayor spoke.\"}\n",
-    )
-    .expect("feed");
+    let dir = dir_with_feed("{\"id\":\"a\",\"text\":\"The mayor spoke.\"}\n");
     shared_state_pipeline(dir.path(), "first");
     let run = byline(dir.path(), &["run", "-c", "first.toml"], b"");
     assert!(run.status.success(), "{}", stderr(&run));
@@ -456,13 +458,9 @@ fn a_second_run_says_nothing_is_new_and_a_run_with_no_input_fails() {
 
 #[test]
 fn two_pipelines_sharing_a_data_dir_and_a_source_id_keep_their_own_checkpoints() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("in")).expect("in/");
-    std::fs::write(
-        dir.path().join("in/feed.jsonl"),
+    let dir = dir_with_feed(
         "{\"id\":\"a\",\"text\":\"The mayor spoke.\"}\n{\"id\":\"b\",\"text\":\"The council voted.\"}\n",
-    )
-    .expect("feed");
+    );
     for name in ["main-job", "plugin-job"] {
         shared_state_pipeline(dir.path(), name);
         let run = byline(dir.path(), &["run", "-c", &format!("{name}.toml")], b"");

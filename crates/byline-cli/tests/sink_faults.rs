@@ -189,20 +189,51 @@ fn wait_for_degraded(port: u16, child: &mut Child) -> String {
     body
 }
 
-#[test]
-fn a_disk_that_fills_then_gets_space_back_in_the_same_process_corrupts_and_loses_nothing() {
+/// A run whose sink directory is a tmpfs with 8 KiB free, so that the very first records
+/// meet the full disk mid-line, caught once `/health` says degraded.
+struct FullDisk {
+    dir: tempfile::TempDir,
+    disk: SmallDisk,
+    ids: Vec<String>,
+    port: u16,
+    run: Child,
+    /// The `/health` body that said so.
+    degraded: String,
+}
+
+fn run_into_a_full_disk(follow: bool) -> Option<FullDisk> {
     let dir = tempfile::tempdir().expect("temp dir");
-    // 8 KiB free: the very first records meet the full disk mid-line.
-    let Some(disk) = SmallDisk::mount(&dir.path().join("out"), 8 * 1024) else {
-        return;
-    };
+    let disk = SmallDisk::mount(&dir.path().join("out"), 8 * 1024)?;
     let ids = write_feed(&dir.path().join("feed.jsonl"), 2000);
     let port = free_port();
     let mut run = start(
         dir.path(),
-        &pipeline("out/articles.jsonl", true, Some(port)),
+        &pipeline("out/articles.jsonl", follow, Some(port)),
     );
-    let body = wait_for_degraded(port, &mut run);
+    let degraded = wait_for_degraded(port, &mut run);
+    Some(FullDisk {
+        dir,
+        disk,
+        ids,
+        port,
+        run,
+        degraded,
+    })
+}
+
+#[test]
+fn a_disk_that_fills_then_gets_space_back_in_the_same_process_corrupts_and_loses_nothing() {
+    let Some(FullDisk {
+        dir,
+        disk,
+        ids,
+        port,
+        mut run,
+        degraded: body,
+    }) = run_into_a_full_disk(true)
+    else {
+        return;
+    };
     assert!(body.contains("\"component\":\"out\""), "{body}");
     assert!(body.contains("No space left"), "{body}");
     let metrics = http_get(port, "/metrics")
@@ -244,17 +275,16 @@ fn a_disk_that_fills_then_gets_space_back_in_the_same_process_corrupts_and_loses
 
 #[test]
 fn sigterm_during_a_full_disk_exits_within_the_drain_window_and_the_next_run_delivers_the_rest() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let Some(disk) = SmallDisk::mount(&dir.path().join("out"), 8 * 1024) else {
+    let Some(FullDisk {
+        dir,
+        disk,
+        ids,
+        mut run,
+        ..
+    }) = run_into_a_full_disk(false)
+    else {
         return;
     };
-    let ids = write_feed(&dir.path().join("feed.jsonl"), 2000);
-    let port = free_port();
-    let mut run = start(
-        dir.path(),
-        &pipeline("out/articles.jsonl", false, Some(port)),
-    );
-    wait_for_degraded(port, &mut run);
     let asked = Instant::now();
     terminate(&run);
     let status = wait_at_most(&mut run, Duration::from_secs(20));

@@ -205,30 +205,24 @@ impl SinkTask {
         loop {
             ComponentMetrics::add(&self.metrics.failed, 1);
             self.metrics.set_retrying(&error.message);
-            if error.closed {
+            if error.permanent {
+                permanent_failures += 1;
+            }
+            if error.closed || permanent_failures > PERMANENT_RETRIES {
+                let why = if error.closed {
+                    "nobody will read more"
+                } else {
+                    "this will not pass by itself"
+                };
                 tracing::error!(
                     sink = %id,
                     records = self.held.records,
-                    "{}; stopping the pipeline: what the sink has not flushed stays uncommitted",
+                    "{}; {why}, so the pipeline stops: what the sink has not flushed stays uncommitted",
                     error.message
                 );
                 self.give_up(error.message);
                 self.shutdown.trigger();
                 return true;
-            }
-            if error.permanent {
-                permanent_failures += 1;
-                if permanent_failures > PERMANENT_RETRIES {
-                    tracing::error!(
-                        sink = %id,
-                        records = self.held.records,
-                        "{}; this will not pass by itself, so the pipeline stops",
-                        error.message
-                    );
-                    self.give_up(error.message);
-                    self.shutdown.trigger();
-                    return true;
-                }
             }
             if self.drain_window_over(started) {
                 tracing::error!(

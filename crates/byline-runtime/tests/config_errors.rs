@@ -49,6 +49,15 @@ fn registry() -> Registry {
     registry
 }
 
+/// The messages of `errors`, in order.
+fn messages(errors: &ConfigErrors) -> Vec<&str> {
+    errors
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
 fn errors(text: &str) -> ConfigErrors {
     match Pipeline::from_toml_with_env(text, Path::new("pipeline.toml"), &registry(), &|name| {
         (name == "OUT_DIR").then(|| "out".to_string())
@@ -152,11 +161,7 @@ type = "stdout"
 "#,
     );
     let rendered = errors.to_string();
-    let messages: Vec<&str> = errors
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages = messages(&errors);
     assert!(
         messages
             .iter()
@@ -289,11 +294,7 @@ path = "out/rejects.jsonl"
 #[test]
 fn an_empty_file_and_a_pipeline_without_a_sink_are_errors() {
     let empty = errors("");
-    let messages: Vec<&str> = empty
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages = messages(&empty);
     assert!(
         messages
             .iter()

@@ -68,56 +68,40 @@ trait Output: Write + Send {
     fn is_at(&self, path: &Path) -> io::Result<bool>;
 }
 
-struct RegularFile(File);
+/// A file, or a stream (a pipe or a character device), which is written to but never
+/// synced, cut or read back.
+struct FileOutput {
+    file: File,
+    stream: bool,
+}
 
-impl Write for RegularFile {
+impl Write for FileOutput {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.write(bytes)
+        self.file.write(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.file.flush()
     }
 }
 
-impl Output for RegularFile {
+impl Output for FileOutput {
     fn sync(&mut self) -> io::Result<()> {
-        self.0.sync_data()
+        if self.stream {
+            return Ok(());
+        }
+        self.file.sync_data()
     }
 
     fn truncate(&mut self, len: u64) -> io::Result<bool> {
-        self.0.set_len(len).map(|()| true)
+        if self.stream {
+            return Ok(false);
+        }
+        self.file.set_len(len).map(|()| true)
     }
 
     fn is_at(&self, path: &Path) -> io::Result<bool> {
-        same_file(&self.0, path)
-    }
-}
-
-/// A pipe or a character device: written to, never synced, cut or read back.
-struct Stream(File);
-
-impl Write for Stream {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.write(bytes)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
-impl Output for Stream {
-    fn sync(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn truncate(&mut self, _: u64) -> io::Result<bool> {
-        Ok(false)
-    }
-
-    fn is_at(&self, path: &Path) -> io::Result<bool> {
-        same_file(&self.0, path)
+        same_file(&self.file, path)
     }
 }
 
@@ -566,7 +550,7 @@ fn open_output(path: &Path) -> io::Result<Opened> {
         // waits for a reader, which is backpressure like any other.
         let file = OpenOptions::new().write(true).open(path)?;
         return Ok(Opened {
-            output: Box::new(Stream(file)),
+            output: Box::new(FileOutput { file, stream: true }),
             size: 0,
             stream: true,
         });
@@ -582,7 +566,10 @@ fn open_output(path: &Path) -> io::Result<Opened> {
     cut_partial_line(&file)?;
     let size = file.metadata()?.len();
     Ok(Opened {
-        output: Box::new(RegularFile(file)),
+        output: Box::new(FileOutput {
+            file,
+            stream: false,
+        }),
         size,
         stream: false,
     })

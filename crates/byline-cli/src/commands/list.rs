@@ -68,35 +68,40 @@ pub fn execute(args: ListArgs, registry: &Registry, _: &Options) -> anyhow::Resu
 }
 
 fn documented_types(registry: &Registry) -> Vec<TypeDoc> {
-    let mut types = Vec::new();
-    for (name, description) in registry.source_types() {
-        types.push(TypeDoc {
-            kind: "source",
-            name,
-            description,
-            options: registry.source(name).and_then(|f| f.options()),
-            common_options: runtime_options(ComponentKind::Source),
-        });
-    }
-    for (name, description) in registry.stage_types() {
-        types.push(TypeDoc {
-            kind: "stage",
-            name,
-            description,
-            options: registry.stage(name).and_then(|f| f.options()),
-            common_options: runtime_options(ComponentKind::Stage),
-        });
-    }
-    for (name, description) in registry.sink_types() {
-        types.push(TypeDoc {
-            kind: "sink",
-            name,
-            description,
-            options: registry.sink(name).and_then(|f| f.options()),
-            common_options: runtime_options(ComponentKind::Sink),
-        });
-    }
-    types
+    let options = |kind: ComponentKind, name: &str| match kind {
+        ComponentKind::Source => registry.source(name).and_then(|f| f.options()),
+        ComponentKind::Stage => registry.stage(name).and_then(|f| f.options()),
+        ComponentKind::Sink => registry.sink(name).and_then(|f| f.options()),
+    };
+    let kinds: [(
+        ComponentKind,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    ); 3] = [
+        (
+            ComponentKind::Source,
+            "source",
+            registry.source_types().collect(),
+        ),
+        (
+            ComponentKind::Stage,
+            "stage",
+            registry.stage_types().collect(),
+        ),
+        (ComponentKind::Sink, "sink", registry.sink_types().collect()),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(kind, label, types)| {
+            types.into_iter().map(move |(name, description)| TypeDoc {
+                kind: label,
+                name,
+                description,
+                options: options(kind, name),
+                common_options: runtime_options(kind),
+            })
+        })
+        .collect()
 }
 
 /// One type in full.
