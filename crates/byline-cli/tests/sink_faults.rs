@@ -312,22 +312,24 @@ fn sigterm_during_a_full_disk_exits_within_the_drain_window_and_the_next_run_del
     );
 }
 
+/// A temporary directory with a feed of 3,000 articles and a named pipe, `pipe`.
 #[cfg(unix)]
-fn mkfifo(path: &Path) {
+fn feed_and_pipe() -> (tempfile::TempDir, Vec<String>, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids = write_feed(&dir.path().join("feed.jsonl"), 3000);
+    let pipe = dir.path().join("pipe");
     let status = Command::new("mkfifo")
-        .arg(path)
+        .arg(&pipe)
         .status()
         .expect("mkfifo runs");
     assert!(status.success());
+    (dir, ids, pipe)
 }
 
 #[cfg(unix)]
 #[test]
 fn a_named_pipe_as_the_sink_path_gets_every_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ids = write_feed(&dir.path().join("feed.jsonl"), 3000);
-    let pipe = dir.path().join("pipe");
-    mkfifo(&pipe);
+    let (dir, ids, pipe) = feed_and_pipe();
     let reader = std::thread::spawn({
         let pipe = pipe.clone();
         move || std::fs::read_to_string(pipe).expect("read the pipe")
@@ -349,10 +351,7 @@ fn a_named_pipe_as_the_sink_path_gets_every_line() {
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_a_run_blocked_on_a_pipe_nobody_reads() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_feed(&dir.path().join("feed.jsonl"), 3000);
-    let pipe = dir.path().join("pipe");
-    mkfifo(&pipe);
+    let (dir, _, pipe) = feed_and_pipe();
     // A reader that opens the pipe and never reads: the pipe's buffer fills, and every
     // write after that blocks.
     let (opened, wait_opened) = std::sync::mpsc::channel();
@@ -387,10 +386,7 @@ fn sigterm_stops_a_run_blocked_on_a_pipe_nobody_reads() {
 #[cfg(unix)]
 #[test]
 fn a_pipe_whose_reader_leaves_fails_the_run_cleanly_and_commits_nothing_unread() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ids = write_feed(&dir.path().join("feed.jsonl"), 3000);
-    let pipe = dir.path().join("pipe");
-    mkfifo(&pipe);
+    let (dir, ids, pipe) = feed_and_pipe();
     let reader = std::thread::spawn({
         let pipe = pipe.clone();
         move || {

@@ -1075,9 +1075,9 @@ mod tests {
         assert!(error.permanent, "{error:?}");
     }
 
+    /// A temporary directory holding a named pipe, `pipe`.
     #[cfg(unix)]
-    #[tokio::test]
-    async fn a_named_pipe_is_written_without_fsync_and_its_reader_sees_every_line() {
+    fn named_pipe() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("temp dir");
         let pipe = dir.path().join("pipe");
         let status = std::process::Command::new("mkfifo")
@@ -1085,6 +1085,13 @@ mod tests {
             .status()
             .expect("mkfifo runs");
         assert!(status.success());
+        (dir, pipe)
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_named_pipe_is_written_without_fsync_and_its_reader_sees_every_line() {
+        let (_dir, pipe) = named_pipe();
         let reader = std::thread::spawn({
             let pipe = pipe.clone();
             move || std::fs::read_to_string(pipe).expect("read the pipe")
@@ -1109,13 +1116,7 @@ mod tests {
     #[cfg(unix)]
     #[tokio::test]
     async fn a_pipe_whose_reader_left_fails_the_write_instead_of_blocking() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let pipe = dir.path().join("pipe");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&pipe)
-            .status()
-            .expect("mkfifo runs");
-        assert!(status.success());
+        let (_dir, pipe) = named_pipe();
         // A reader that reads one line and leaves.
         let reader = std::thread::spawn({
             let pipe = pipe.clone();

@@ -67,17 +67,15 @@ pub fn execute(args: ListArgs, registry: &Registry, _: &Options) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
+type NameAndDescription = (&'static str, &'static str);
+
 fn documented_types(registry: &Registry) -> Vec<TypeDoc> {
     let options = |kind: ComponentKind, name: &str| match kind {
         ComponentKind::Source => registry.source(name).and_then(|f| f.options()),
         ComponentKind::Stage => registry.stage(name).and_then(|f| f.options()),
         ComponentKind::Sink => registry.sink(name).and_then(|f| f.options()),
     };
-    let kinds: [(
-        ComponentKind,
-        &'static str,
-        Vec<(&'static str, &'static str)>,
-    ); 3] = [
+    let kinds: [(ComponentKind, &'static str, Vec<NameAndDescription>); 3] = [
         (
             ComponentKind::Source,
             "source",
