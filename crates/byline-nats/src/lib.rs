@@ -1,0 +1,15 @@
+//! # byline-nats
+//!
+//! What the `nats` source (byline-ingest) and the `nats` sink (byline-sinks) share, so that
+//! both connect, authenticate and report a refused connection the same way:
+//! [`connection`] turns the security options of a component's config into a connected
+//! client, and [`duration`] reads `"30s"`-style durations.
+//!
+//! Nothing here connects when a pipeline is built: components call [`connection::connect`]
+//! when they start running, so `byline validate` needs no server.
+
+pub mod connection;
+pub mod duration;
+
+pub use connection::{ConnectFailure, Connection, FailureKind, connect};
+pub use duration::ConfigDuration;
