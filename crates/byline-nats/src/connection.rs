@@ -124,6 +124,8 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
                     async_nats::Event::Disconnected => {
                         tracing::warn!(client = %name, "NATS: disconnected; reconnecting with backoff")
                     }
+                    // Dropping the client at the end of a run closes it: nothing to report.
+                    async_nats::Event::Closed => tracing::debug!(client = %name, "NATS: closed"),
                     other => tracing::warn!(client = %name, "NATS: {other}"),
                 }
             }
@@ -152,7 +154,7 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
         let (kind, hint) = match e.kind() {
             ConnectErrorKind::AuthorizationViolation | ConnectErrorKind::Authentication => (
                 FailureKind::Refused,
-                "the server refused the credentials: check `token`, `user`/`password` or `credentials`",
+                "the server refused the credentials; check `token`, `user`/`password` or `credentials`",
             ),
             ConnectErrorKind::Tls => (
                 FailureKind::Tls,
@@ -177,7 +179,12 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
             ),
             FailureKind::Config => format!("cannot connect to {server}"),
         };
-        fail(kind, format!("{what} ({e}); {hint}"))
+        let message = match kind {
+            // The client's own words add nothing to "authorization violation".
+            FailureKind::Refused => format!("{what}: {hint}"),
+            _ => format!("{what} ({e}); {hint}"),
+        };
+        fail(kind, message)
     })
 }
 
