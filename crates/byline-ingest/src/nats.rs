@@ -327,7 +327,14 @@ impl Source for NatsSource {
         ));
         let label: Arc<str> = Arc::from(format!("nats:{}", self.stream));
         let result = self
-            .pull(&consumer, &mut output, &notes, &counters, &unsettled, &label)
+            .pull(
+                &consumer,
+                &mut output,
+                &notes,
+                &counters,
+                &unsettled,
+                &label,
+            )
             .await;
         // Every record's outcome arrives through `notes`: once the output and the last ack
         // handle are gone, the settling task has heard them all and ends.
@@ -607,8 +614,7 @@ mod tests {
         NatsSource::from_config(config, "work")
     }
 
-    const MINIMAL: &str =
-        "url = \"nats://127.0.0.1:1\"\nstream = \"ARTICLES\"\nsubject = \"articles.in\"\nconsumer = \"workers\"\n";
+    const MINIMAL: &str = "url = \"nats://127.0.0.1:1\"\nstream = \"ARTICLES\"\nsubject = \"articles.in\"\nconsumer = \"workers\"\n";
 
     #[test]
     fn a_minimal_config_builds_without_a_server_and_has_defaults() {

@@ -43,7 +43,9 @@ impl Connection {
     /// Checks that the options fit together; the message names the fields at fault.
     pub fn check(&self) -> Result<(), String> {
         if self.url.trim().is_empty() {
-            return Err("`url` is empty (expected something like \"nats://127.0.0.1:4222\")".into());
+            return Err(
+                "`url` is empty (expected something like \"nats://127.0.0.1:4222\")".into(),
+            );
         }
         let methods = [
             self.token.is_some(),
@@ -198,7 +200,10 @@ mod tests {
             url: "nats://alice:s3cret@10.0.0.1:4222, tls://h:4443".into(),
             ..Connection::default()
         };
-        assert_eq!(connection.display_url(), "nats://10.0.0.1:4222,tls://h:4443");
+        assert_eq!(
+            connection.display_url(),
+            "nats://10.0.0.1:4222,tls://h:4443"
+        );
     }
 
     #[test]
@@ -224,7 +229,11 @@ mod tests {
             ca_file: Some("ca.pem".into()),
             ..base
         };
-        assert!(ca_without_tls.check().is_err_and(|e| e.contains("tls = true")));
+        assert!(
+            ca_without_tls
+                .check()
+                .is_err_and(|e| e.contains("tls = true"))
+        );
     }
 
     #[tokio::test]

@@ -14,7 +14,9 @@ pub struct ConfigDuration(pub Duration);
 
 /// Why a duration string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid duration {input:?}: {reason} (write it like \"500ms\", \"30s\", \"2m\" or \"1h\")")]
+#[error(
+    "invalid duration {input:?}: {reason} (write it like \"500ms\", \"30s\", \"2m\" or \"1h\")"
+)]
 pub struct DurationError {
     pub input: String,
     pub reason: &'static str,

@@ -237,8 +237,7 @@ impl NatsSink {
                     self.connection.display_url()
                 );
                 return Err(
-                    if e.kind() == jetstream::context::CreateStreamErrorKind::JetStreamUnavailable
-                    {
+                    if e.kind() == jetstream::context::CreateStreamErrorKind::JetStreamUnavailable {
                         SinkError::permanent(format!(
                             "{message} (start the server with JetStream on: nats-server -js)"
                         ))
@@ -273,11 +272,7 @@ impl Sink for NatsSink {
             let mut headers = async_nats::HeaderMap::new();
             headers.insert(NATS_MESSAGE_ID, message_id.as_str());
             let ack = context
-                .publish_with_headers(
-                    self.subject.clone(),
-                    headers,
-                    self.buffer.clone().into(),
-                )
+                .publish_with_headers(self.subject.clone(), headers, self.buffer.clone().into())
                 .await
                 .map_err(|e| SinkError::new(format!("cannot publish to {}: {e}", self.subject)))?;
             self.in_flight.push(ack);
@@ -349,10 +344,9 @@ mod tests {
 
     #[test]
     fn a_minimal_config_builds_without_a_server() {
-        let sink = build(
-            "url = \"nats://127.0.0.1:1\"\nsubject = \"articles.out\"\nstream = \"RESULTS\"",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let sink =
+            build("url = \"nats://127.0.0.1:1\"\nsubject = \"articles.out\"\nstream = \"RESULTS\"")
+                .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(sink.stream.subjects, ["articles.out"]);
         assert_eq!(sink.stream.retention, stream::RetentionPolicy::Limits);
     }
