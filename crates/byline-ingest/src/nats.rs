@@ -129,22 +129,13 @@ fn check_name(
     what: &str,
     forbidden: &[char],
 ) -> Result<String, BuildError> {
-    let name = value.get_ref().trim();
-    let bad = if name.is_empty() {
-        Some(format!("`{what}` is empty"))
-    } else {
-        name.chars()
-            .find(|c| forbidden.contains(c) || c.is_whitespace())
-            .map(|c| format!("`{what}` {name:?} may not contain {c:?}"))
-    };
-    match bad {
-        Some(message) => Err(ConfigError {
+    byline_nats::check_name(value.get_ref(), what, forbidden).map_err(|message| {
+        ConfigError {
             message,
             span: Some(value.span()),
         }
-        .into()),
-        None => Ok(name.to_string()),
-    }
+        .into()
+    })
 }
 
 /// A positive number option, at its position.
@@ -292,7 +283,9 @@ struct Counters {
 
 /// What the settling task hears, in order: a message to settle later, then its outcome.
 enum Note {
-    Track(u64, Acker),
+    // Boxed: an acker (a JetStream context and a reply subject) is large, and most notes
+    // are outcomes.
+    Track(u64, Box<Acker>),
     Finished(u64, AckStatus),
 }
 
@@ -484,7 +477,7 @@ impl NatsSource {
         let (message, acker) = message.split();
         let seq = output.next_seq();
         unsettled.fetch_add(1, Ordering::AcqRel);
-        if notes.send(Note::Track(seq, acker)).is_err() {
+        if notes.send(Note::Track(seq, Box::new(acker))).is_err() {
             return Err(Closed);
         }
         // The stream sequence stands where a file source puts the line number.
@@ -533,7 +526,7 @@ async fn settle_all(
     unsettled: Arc<AtomicUsize>,
     ack_wait: Duration,
 ) {
-    let mut waiting: HashMap<u64, Acker> = HashMap::new();
+    let mut waiting: HashMap<u64, Box<Acker>> = HashMap::new();
     let mut acks = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
@@ -567,7 +560,7 @@ async fn settle_all(
 
 /// Sends one message's ack, retrying while the server is away, for at most `ack_wait`:
 /// after that JetStream has redelivered the message anyway.
-async fn settle(acker: Acker, status: AckStatus, counters: &Counters, ack_wait: Duration) {
+async fn settle(acker: Box<Acker>, status: AckStatus, counters: &Counters, ack_wait: Duration) {
     let started = tokio::time::Instant::now();
     let mut delay = FIRST_BACKOFF;
     loop {

@@ -87,6 +87,23 @@ impl Connection {
     }
 }
 
+/// Checks a subject, stream or consumer name from a config: not empty, no whitespace and
+/// none of `forbidden` (what NATS uses as separators and wildcards where they do not
+/// belong). Returns the trimmed name, or the message for the config error.
+pub fn check_name(value: &str, what: &str, forbidden: &[char]) -> Result<String, String> {
+    let name = value.trim();
+    if name.is_empty() {
+        return Err(format!("`{what}` is empty"));
+    }
+    match name
+        .chars()
+        .find(|c| forbidden.contains(c) || c.is_whitespace())
+    {
+        Some(c) => Err(format!("`{what}` {name:?} may not contain {c:?}")),
+        None => Ok(name.to_string()),
+    }
+}
+
 /// Why the first connection failed, sorted by what the operator has to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {

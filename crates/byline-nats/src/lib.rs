@@ -11,5 +11,5 @@
 pub mod connection;
 pub mod duration;
 
-pub use connection::{ConnectFailure, Connection, FailureKind, connect};
+pub use connection::{ConnectFailure, Connection, FailureKind, check_name, connect};
 pub use duration::ConfigDuration;

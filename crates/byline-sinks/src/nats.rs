@@ -97,31 +97,19 @@ pub fn register(registry: &mut Registry) {
     );
 }
 
-/// Checks a subject or stream name at its position in the config file.
+/// Checks a name at its position in the config file.
 fn check_name(
     value: &Spanned<String>,
     what: &str,
     forbidden: &[char],
 ) -> Result<String, BuildError> {
-    let name = value.get_ref().trim();
-    let bad = if name.is_empty() {
-        Some(format!("`{what}` is empty"))
-    } else if let Some(c) = name
-        .chars()
-        .find(|c| forbidden.contains(c) || c.is_whitespace())
-    {
-        Some(format!("`{what}` {name:?} may not contain {c:?}"))
-    } else {
-        None
-    };
-    match bad {
-        Some(message) => Err(ConfigError {
+    byline_nats::check_name(value.get_ref(), what, forbidden).map_err(|message| {
+        ConfigError {
             message,
             span: Some(value.span()),
         }
-        .into()),
-        None => Ok(name.to_string()),
-    }
+        .into()
+    })
 }
 
 pub struct NatsSink {
