@@ -47,6 +47,8 @@ use crate::record;
 
 /// How long one pull waits for messages before it returns empty-handed.
 const PULL_WAIT: Duration = Duration::from_secs(1);
+/// How long after PULL_WAIT a pull that has not ended is given up on.
+const PULL_GRACE: Duration = Duration::from_secs(1);
 /// How long a JetStream request (consumer info, a double ack) may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// Backoff between failed pulls while the server is away.
@@ -76,7 +78,10 @@ pub struct NatsSourceConfig {
     #[serde(default)]
     pub ack_wait: Option<Spanned<ConfigDuration>>,
     /// How many messages may be delivered and not yet acknowledged, for all workers of the
-    /// consumer together (1000 by default). Bounds the work lost to a crash.
+    /// consumer together (10000 by default). A message is acknowledged when the sinks
+    /// flush, about once a second or every 4096 records, so this also bounds the rate:
+    /// below about 5000 a worker waits for its acks rather than for its CPU. What a crashed
+    /// worker held (up to this many) goes round again after `ack_wait`.
     #[serde(default)]
     pub max_ack_pending: Option<Spanned<u32>>,
     /// How many messages one pull asks for (100 by default).
@@ -200,7 +205,7 @@ impl NatsSource {
             subject,
             consumer,
             ack_wait,
-            max_ack_pending: positive(config.max_ack_pending, 1000, "max_ack_pending")?,
+            max_ack_pending: positive(config.max_ack_pending, 10_000, "max_ack_pending")?,
             batch: positive(config.batch, 100, "batch")?,
             max_deliver: positive(config.max_deliver, 5, "max_deliver")?,
             exit_when_drained: config.exit_when_drained,
@@ -400,6 +405,10 @@ impl NatsSource {
                 }
             };
             let mut got = 0usize;
+            // The server ends a pull after PULL_WAIT. One lost in a server restart is never
+            // ended, and the client would wait 5 s more before giving up on it: give up
+            // sooner, so that a restarted server is pulled from at once.
+            let give_up_at = tokio::time::Instant::now() + PULL_WAIT + PULL_GRACE;
             loop {
                 // Send on what has been read before waiting for more, so that a trickle of
                 // articles is not held back by a half-full batch.
@@ -408,7 +417,10 @@ impl NatsSource {
                     None => {
                         output.flush().await?;
                         tokio::select! {
-                            next = messages.next() => next,
+                            next = tokio::time::timeout_at(give_up_at, messages.next()) => match next {
+                                Ok(next) => next,
+                                Err(_) => None,
+                            },
                             () = output.stopping() => return Ok(()),
                         }
                     }
@@ -615,7 +627,7 @@ mod tests {
         assert_eq!(source.ack_wait, Duration::from_secs(30));
         assert_eq!(
             (source.max_ack_pending, source.batch, source.max_deliver),
-            (1000, 100, 5)
+            (10_000, 100, 5)
         );
         assert!(!source.exit_when_drained);
         assert_eq!(source.connection.name, "byline:work");

@@ -18,6 +18,9 @@ use async_nats::{Client, ConnectErrorKind, ConnectOptions};
 
 /// How long the first connection may take before the component gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The longest wait between reconnect attempts. The client's own default grows to 4 s,
+/// which a restarted server spends idle; one attempt a second costs nothing.
+pub const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
 /// Where a component connects and how it proves who it is. Built from the component's own
 /// config table (each component declares the fields itself, since serde's `flatten` does
@@ -135,6 +138,16 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
         .name(&connection.name)
         .connection_timeout(CONNECT_TIMEOUT)
         .max_reconnects(None)
+        .reconnect_delay_callback(|attempts| {
+            // 0, 2, 4, 8, ... ms, then once a second.
+            let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(u32::MAX);
+            let millis = if attempts <= 1 {
+                0
+            } else {
+                2u64.saturating_pow(exponent)
+            };
+            Duration::from_millis(millis).min(MAX_RECONNECT_DELAY)
+        })
         .event_callback(move |event| {
             let name = log_name.clone();
             async move {
@@ -143,8 +156,12 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
                     async_nats::Event::Disconnected => {
                         tracing::warn!(client = %name, "NATS: disconnected; reconnecting with backoff")
                     }
-                    // Dropping the client at the end of a run closes it: nothing to report.
-                    async_nats::Event::Closed => tracing::debug!(client = %name, "NATS: closed"),
+                    // Dropping the client at the end of a run closes it, and every failed
+                    // reconnect attempt is a client error: "disconnected" and "connected"
+                    // already tell the story.
+                    async_nats::Event::Closed | async_nats::Event::ClientError(_) => {
+                        tracing::debug!(client = %name, "NATS: {event}")
+                    }
                     other => tracing::warn!(client = %name, "NATS: {other}"),
                 }
             }
