@@ -417,10 +417,8 @@ impl NatsSource {
                     None => {
                         output.flush().await?;
                         tokio::select! {
-                            next = tokio::time::timeout_at(give_up_at, messages.next()) => match next {
-                                Ok(next) => next,
-                                Err(_) => None,
-                            },
+                            // Timed out: the pull is over.
+                            next = tokio::time::timeout_at(give_up_at, messages.next()) => next.ok().flatten(),
                             () = output.stopping() => return Ok(()),
                         }
                     }
