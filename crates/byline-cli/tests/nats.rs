@@ -33,7 +33,9 @@ fn nats_server_available(test: &str) -> bool {
             std::env::var_os("CI").is_none(),
             "{test}: nats-server is not installed and CI is set (apt-get install nats-server)"
         );
-        eprintln!(
+        // Straight to stderr, past the test harness's capture, so that the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED {test}: nats-server is not installed (apt-get install nats-server); with CI set this fails"
         );
     }
