@@ -251,6 +251,7 @@ path = "{name}-out.jsonl"
         .current_dir(dir)
         .env("RUST_LOG", "info,async_nats=off")
         .env("NATS_TOKEN", "right-token")
+        .env("NATS_PASSWORD", "s3cret")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
@@ -612,6 +613,124 @@ fn the_right_token_is_accepted() {
     );
     let status = wait_at_most(&mut right, Duration::from_secs(30));
     assert!(status.success(), "{}", log_of(dir.path(), "right"));
+}
+
+/// Makes a private CA and a certificate for 127.0.0.1 signed by it, with the openssl
+/// command; `false` (and a message) when openssl is not there.
+fn make_certificates(dir: &Path) -> bool {
+    let run = |args: &[&str]| {
+        Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").expect("san.ext");
+    let made = run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=byline test CA",
+    ]) && run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]) && run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+    if !made {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the TLS test: the openssl command is missing or failed"
+        );
+    }
+    made
+}
+
+#[test]
+fn tls_with_a_private_ca_and_a_user_and_password() {
+    if !nats_server_available("tls_with_a_private_ca_and_a_user_and_password") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temp dir");
+    if !make_certificates(dir.path()) {
+        return;
+    }
+    let cert = dir.path().join("server.pem");
+    let key = dir.path().join("server.key");
+    let server = NatsServer::start(
+        dir.path(),
+        &[
+            "--tls",
+            "--tlscert",
+            &cert.to_string_lossy(),
+            "--tlskey",
+            &key.to_string_lossy(),
+            "--user",
+            "ada",
+            "--pass",
+            "s3cret",
+        ],
+    );
+    let trusted =
+        "tls = true\nca_file = \"ca.pem\"\nuser = \"ada\"\npassword = \"${NATS_PASSWORD}\"";
+    let mut good = worker(dir.path(), "good", &server.url(), trusted);
+    let status = wait_at_most(&mut good, Duration::from_secs(30));
+    assert!(status.success(), "{}", log_of(dir.path(), "good"));
+
+    // Without the CA, the server's certificate is not trusted.
+    let untrusted = "tls = true\nuser = \"ada\"\npassword = \"${NATS_PASSWORD}\"";
+    let mut stranger = worker(dir.path(), "stranger", &server.url(), untrusted);
+    let status = wait_at_most(&mut stranger, Duration::from_secs(20));
+    let log = log_of(dir.path(), "stranger");
+    assert!(!status.success(), "{log}");
+    assert!(
+        log.contains(&format!("TLS failed with {}", server.url())),
+        "{log}"
+    );
+
+    let wrong = "tls = true\nca_file = \"ca.pem\"\nuser = \"ada\"\npassword = \"guess\"";
+    let mut guesser = worker(dir.path(), "guesser", &server.url(), wrong);
+    let status = wait_at_most(&mut guesser, Duration::from_secs(20));
+    let log = log_of(dir.path(), "guesser");
+    assert!(!status.success(), "{log}");
+    assert!(log.contains("authorization violation"), "{log}");
+    assert!(
+        !log.contains("s3cret") && !log.contains("guess"),
+        "no secret in the log: {log}"
+    );
 }
 
 #[test]

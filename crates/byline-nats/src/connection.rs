@@ -187,7 +187,15 @@ pub async fn connect(connection: &Connection) -> Result<Client, ConnectFailure> 
         }
     }
     options.connect(connection.url.as_str()).await.map_err(|e| {
+        // The client reports a certificate it does not trust as an I/O error; only its
+        // text tells it from a refused TCP connection.
+        let text = e.to_string();
+        let certificate_trouble = text.contains("certificate") || text.contains("TLS");
         let (kind, hint) = match e.kind() {
+            ConnectErrorKind::Io if certificate_trouble => (
+                FailureKind::Tls,
+                "check `tls`, `ca_file` and that the server has TLS on",
+            ),
             ConnectErrorKind::AuthorizationViolation | ConnectErrorKind::Authentication => (
                 FailureKind::Refused,
                 "the server refused the credentials; check `token`, `user`/`password` or `credentials`",
