@@ -571,6 +571,74 @@ fn a_poison_message_reaches_the_dead_letters_once_and_is_not_redelivered() {
 }
 
 #[test]
+fn a_message_delivered_more_than_max_deliver_times_is_a_dead_letter() {
+    if !nats_server_available("a_message_delivered_more_than_max_deliver_times") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let server = NatsServer::start(dir.path(), &[]);
+    let input = dir.path().join("articles.jsonl");
+    write_articles(&input, 0, 1);
+    publish(dir.path(), &server.url(), &input, &[]);
+
+    // Two workers that took the article and died before acknowledging it, played by a
+    // client on the same durable consumer that fetches it twice and never acks.
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        use async_nats::jetstream::consumer::pull;
+        use futures_util::StreamExt;
+        let client = async_nats::connect(server.url()).await.expect("connect");
+        let context = async_nats::jetstream::new(client);
+        let stream = context.get_stream(STREAM).await.expect("the stream");
+        let consumer: async_nats::jetstream::consumer::PullConsumer = stream
+            .get_or_create_consumer(
+                CONSUMER,
+                pull::Config {
+                    durable_name: Some(CONSUMER.to_string()),
+                    ack_wait: Duration::from_secs(1),
+                    max_deliver: -1,
+                    filter_subject: SUBJECT.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("the consumer");
+        for _ in 0..2 {
+            let mut batch = consumer
+                .batch()
+                .max_messages(1)
+                .expires(Duration::from_secs(3))
+                .messages()
+                .await
+                .expect("a pull");
+            let taken = batch.next().await;
+            assert!(matches!(taken, Some(Ok(_))), "the article is delivered");
+            tokio::time::sleep(Duration::from_millis(1300)).await;
+        }
+    });
+
+    let mut third = worker(dir.path(), "w", &server.url(), "max_deliver = 2");
+    let status = wait_at_most(&mut third, Duration::from_secs(60));
+    assert!(status.success(), "{}", log_of(dir.path(), "w"));
+    assert!(
+        ids_written(dir.path(), "w").is_empty(),
+        "it skipped the stages"
+    );
+    let dead =
+        std::fs::read_to_string(dir.path().join("w-data/dead-letter.jsonl")).unwrap_or_default();
+    assert_eq!(dead.lines().count(), 1, "{dead}");
+    assert!(
+        dead.contains("delivered 3 times, more than max_deliver = 2"),
+        "{dead}"
+    );
+    assert!(
+        dead.contains("art-00000"),
+        "the raw message is kept: {dead}"
+    );
+    assert_eq!(consumer_state(&server.url()), (0, 0, 0));
+}
+
+#[test]
 fn a_wrong_token_is_refused_at_start_with_one_clear_error() {
     if !nats_server_available("a_wrong_token_is_refused_at_start") {
         return;
