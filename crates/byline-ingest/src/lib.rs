@@ -1,9 +1,10 @@
 //! # byline-ingest
 //!
 //! Where articles come from: the [`file`] source (globbed paths, JSON Lines or plain-text
-//! articles), the [`stdin`] source and the [`nats`] source (a JetStream durable consumer). The input formats are decoded by [`jsonl`] and
-//! [`txt`]. A record that cannot become an article never stops a run and never vanishes: it
-//! is logged with its `file:line` and reason, and emitted as a dead letter ([`record`]).
+//! articles), the [`stdin`] source and the [`nats`] source (a JetStream durable consumer).
+//! The input formats are decoded by [`jsonl`] and [`txt`]. A record that cannot become an
+//! article never stops a run and never vanishes: it is logged with its `file:line` and
+//! reason, and emitted as a dead letter ([`record`]).
 
 pub mod checkpoint;
 pub mod file;
