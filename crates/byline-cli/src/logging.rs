@@ -14,7 +14,13 @@ pub fn init(verbose: u8, quiet: bool) {
         (false, 2) => "debug",
         (false, _) => "trace",
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    // The NATS client logs its own view of connection trouble (an "authorization
+    // violation" at error level, each reconnect attempt); byline's NATS components report
+    // the same events once, with the server and what to check, so the client's own lines
+    // are shown only below `-vv` or when RUST_LOG asks for them.
+    let client = if verbose >= 2 { "" } else { ",async_nats=off" };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{level}{client}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

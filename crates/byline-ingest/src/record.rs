@@ -89,23 +89,13 @@ impl RecordError {
 pub fn emit_blocking(
     output: &mut SourceOutput,
     decoded: Result<Article, RecordError>,
-    mut position: Position,
+    position: Position,
     raw: &[u8],
 ) -> Result<(), Closed> {
     match decoded {
         Ok(article) => output.article_blocking(article, position),
         Err(error) => {
-            if error.line.is_some() {
-                position.line = error.line;
-            }
-            let message = error.describe(&position);
-            tracing::warn!(source = %output.id(), "{message}");
-            let dead_letter = DeadLetter::raw_bytes(
-                output.id().to_string(),
-                raw,
-                error.field.as_deref(),
-                message,
-            );
+            let (dead_letter, position) = dead_letter(output, error, position, raw);
             output.reject_blocking(dead_letter, position)
         }
     }
@@ -120,6 +110,44 @@ pub fn head_of(bytes: &[u8]) -> &[u8] {
         Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
         _ => head,
     }
+}
+
+/// [`emit_blocking`] for a source that runs on the async threads (a broker client).
+pub async fn emit(
+    output: &mut SourceOutput,
+    decoded: Result<Article, RecordError>,
+    position: Position,
+    raw: &[u8],
+) -> Result<(), Closed> {
+    match decoded {
+        Ok(article) => output.article(article, position).await,
+        Err(error) => {
+            let (dead_letter, position) = dead_letter(output, error, position, raw);
+            output.reject(dead_letter, position).await
+        }
+    }
+}
+
+/// The dead letter for a record that is not an article, with its raw bytes kept
+/// losslessly, logged once here.
+fn dead_letter(
+    output: &SourceOutput,
+    error: RecordError,
+    mut position: Position,
+    raw: &[u8],
+) -> (DeadLetter, Position) {
+    if error.line.is_some() {
+        position.line = error.line;
+    }
+    let message = error.describe(&position);
+    tracing::warn!(source = %output.id(), "{message}");
+    let dead_letter = DeadLetter::raw_bytes(
+        output.id().to_string(),
+        raw,
+        error.field.as_deref(),
+        message,
+    );
+    (dead_letter, position)
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ type = "stdout"
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("unknown source type `fiel`; known source types: file, stdin")),
+            .any(|m| m.contains("unknown source type `fiel`; known source types: file, nats, stdin")),
         "{rendered}"
     );
     assert!(

@@ -1,12 +1,14 @@
 //! # byline-sinks
 //!
 //! Where articles go: [`stdout`] and [`file`] (JSON Lines, one article a line, in the output
-//! contract of `byline_core::output`), and the [`dead_letter`] file the runtime writes
-//! rejected records to when no `<id>.errors` route is wired.
+//! contract of `byline_core::output`), [`nats`] (one article a JetStream message), and the
+//! [`dead_letter`] file the runtime writes rejected records to when no `<id>.errors` route
+//! is wired.
 
 pub mod dead_letter;
 pub mod file;
 pub mod jsonl;
+pub mod nats;
 pub mod path_template;
 pub mod stdout;
 
@@ -14,4 +16,5 @@ pub mod stdout;
 pub fn register(registry: &mut byline_core::Registry) {
     stdout::register(registry);
     file::register(registry);
+    nats::register(registry);
 }
