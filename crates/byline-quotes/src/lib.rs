@@ -10,6 +10,7 @@
 //! options and the `attribution` module for the rules.
 
 mod attribution;
+mod claims;
 mod cues;
 pub mod eval;
 mod marks;

@@ -513,6 +513,9 @@ pub(crate) struct Resolved {
     pub paragraph: usize,
 }
 
+/// No token, in the per-token indexes of the resolver.
+const NONE: u32 = u32::MAX;
+
 /// How far after a quote with no attribution of its own its speaker may be named.
 const NEARBY_AFTER_TOKENS: usize = 40;
 
@@ -520,6 +523,13 @@ const NEARBY_AFTER_TOKENS: usize = 40;
 pub(crate) struct Resolver {
     /// (role head word, entity) pairs from appositions and titles, in text order.
     roles: Vec<(usize, usize)>,
+    /// For each token, the latest token at or before it that belongs to a person's name
+    /// (`NONE` if there is none), so that looking back for the nearest person costs the
+    /// same in a giant paragraph as in a short one.
+    last_person_token: Vec<u32>,
+    /// For each sentence, the first token of its first person and of its first
+    /// organisation (`NONE` if there is none), for pronoun antecedents.
+    first_in_sentence: Vec<[u32; 2]>,
     last: Option<Resolved>,
     last_named: Option<Resolved>,
 }
@@ -558,8 +568,40 @@ impl Resolver {
                 }
             }
         }
+        let mut last_person_token = Vec::with_capacity(view.len());
+        let mut last = NONE;
+        for t in 0..view.len() {
+            if view
+                .entity(t)
+                .is_some_and(|e| view.entities[e].label == EntityLabel::Person)
+            {
+                last = u32::try_from(t).unwrap_or(NONE);
+            }
+            last_person_token.push(last);
+        }
+        let first_in_sentence = view
+            .analysis
+            .sentences
+            .iter()
+            .map(|sentence| {
+                let first = |label: EntityLabel| {
+                    sentence
+                        .tokens
+                        .clone()
+                        .find(|&t| {
+                            view.entity(t)
+                                .is_some_and(|e| view.entities[e].label == label)
+                        })
+                        .and_then(|t| u32::try_from(t).ok())
+                        .unwrap_or(NONE)
+                };
+                [first(EntityLabel::Person), first(EntityLabel::Organization)]
+            })
+            .collect();
         Resolver {
             roles,
+            last_person_token,
+            first_in_sentence,
             last: None,
             last_named: None,
         }
@@ -700,16 +742,13 @@ impl Resolver {
         {
             return Some(last.speaker.clone());
         }
-        let first_of_paragraph = (0..at)
-            .rev()
-            .take_while(|&t| view.paragraph(t) == paragraph)
-            .last()
-            .unwrap_or(at);
-        let person_at = |t: usize| {
-            view.entity(t)
-                .filter(|&e| view.entities[e].label == EntityLabel::Person)
-        };
-        let before = (first_of_paragraph..at).rev().find_map(person_at);
+        let first_of_paragraph = view.paragraph_start(at);
+        let before = at
+            .checked_sub(1)
+            .and_then(|t| self.last_person_token.get(t))
+            .map(|&t| t as usize)
+            .filter(|&t| t != NONE as usize && t >= first_of_paragraph)
+            .and_then(|t| view.entity(t));
         let after = || {
             (content.end..(content.end + NEARBY_AFTER_TOKENS).min(view.len()))
                 .take_while(|&t| view.paragraph(t) == paragraph)
@@ -757,12 +796,13 @@ impl Resolver {
         // Most recent subject: the first matching entity of this sentence (before the
         // pronoun), then of each earlier sentence.
         let sentence = view.sentence(at);
+        let column = usize::from(wanted == EntityLabel::Organization);
         for s in (sentence.saturating_sub(6)..=sentence).rev() {
-            let range = view.analysis.sentences[s].tokens.clone();
-            let end = if s == sentence { at } else { range.end };
-            if let Some(e) = (range.start..end)
-                .find_map(|t| view.entity(t).filter(|&e| view.entities[e].label == wanted))
-            {
+            let first = self.first_in_sentence[s][column];
+            if first == NONE || (s == sentence && first as usize >= at) {
+                continue;
+            }
+            if let Some(e) = view.entity(first as usize) {
                 return Some((view.entities[e].name.clone(), Some(wanted)));
             }
         }
