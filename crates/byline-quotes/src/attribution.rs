@@ -267,14 +267,12 @@ struct Extraction<'v, 'a> {
     marks_present: bool,
     /// How many reported-speech contents the token lies in (0, 1 or 2). Content is left
     /// unclaimed for a nested attribution ("X said Y believes B"), but only one level
-    /// deep: a cue inside nested content does not stack a third quote over the same
-    /// words, it ends the nested quote before its own speaker and takes over from
-    /// there (`nested`). So a run of cues with no full stop ("… Smith said … Smith
-    /// said …") gives a chain of short quotes, never one quote per cue to the end of the
-    /// sentence, and reported speech covers each token at most twice.
+    /// deep: a cue inside nested content starts nothing, so that a run of cues with no
+    /// full stop ("… Smith said … Smith said …") cannot stack one quote per cue over the
+    /// same words, and reported speech covers each token at most twice. (Ending the
+    /// nested quote at a deeper cue and chaining on was tried; on PolNeAR dev it gave
+    /// more spurious quotes and no more right speakers.)
     reported: Vec<u8>,
-    /// The candidate whose content is the latest nested (second-level) reported speech.
-    nested: Option<usize>,
 }
 
 /// Finds the quotes of one article.
@@ -297,7 +295,6 @@ pub(crate) fn extract(view: &ArticleView<'_>, rules: Rules) -> Vec<Quote> {
         candidates: Vec::new(),
         marks_present: has_quotation_marks(&pieces),
         reported: vec![0; view.len()],
-        nested: None,
     };
     x.direct_quotes(&pieces);
     if rules.markless {
@@ -1010,6 +1007,7 @@ impl Extraction<'_, '_> {
             let range = view.analysis.sentences[s].tokens.clone();
             let mut i = range.start;
             while i < range.end {
+                // Claimed, or inside nested reported speech (see `reported`).
                 if self.used.is(i) || self.reported[i] >= 2 {
                     i += 1;
                     continue;
@@ -1196,14 +1194,6 @@ impl Extraction<'_, '_> {
             return None;
         }
         let kind = self.reported_kind(content.clone(), colon);
-        // A third level of reported speech: the nested quote it sits in ends before this
-        // attribution's speaker (see `reported`).
-        if self.reported[i] >= 2
-            && let Some(nested) = self.nested
-        {
-            let speaker_start = mention.relative.unwrap_or(mention.tokens.start);
-            self.end_nested_before(nested, speaker_start.min(i));
-        }
         // The content stays open to the rules: what was said may report a nested
         // attribution of its own ("X said Y believes …"), which gets its own speaker.
         self.claim(i..content.start);
@@ -1218,9 +1208,6 @@ impl Extraction<'_, '_> {
             cue: Some(i..i + 1),
             attribution: Attribution::Mention(mention),
         });
-        if depth == 2 {
-            self.nested = Some(self.candidates.len() - 1);
-        }
         Some(content.start)
     }
 
@@ -1230,25 +1217,6 @@ impl Extraction<'_, '_> {
         let words = self.words_in(content.clone());
         let only_circumstance = words <= 4 && self.view.is_any(content.start, TAIL_OPENERS);
         !content.is_empty() && words >= 2 && !only_circumstance
-    }
-
-    /// Ends the content of candidate `c` before token `at`, and drops the candidate
-    /// (empty content) when too little is left to be reported speech.
-    fn end_nested_before(&mut self, c: usize, at: usize) {
-        let content = self.candidates[c].content.clone();
-        if at >= content.end {
-            return;
-        }
-        let cut = self.trim_content(content.start..at.max(content.start), false);
-        let kept = if self.reportable(cut.clone()) {
-            cut
-        } else {
-            content.start..content.start
-        };
-        if self.candidates[c].kind == QuoteKind::Mixed {
-            self.candidates[c].kind = self.reported_kind(kept.clone(), false);
-        }
-        self.candidates[c].content = kept;
     }
 
     /// "…, but he said …": a coordinated clause with a subject and a cue of its own
@@ -1390,10 +1358,6 @@ impl Extraction<'_, '_> {
         let mut quotes = Vec::with_capacity(order.len());
         for c in order {
             let candidate = &self.candidates[c];
-            // Dropped when a deeper attribution took over its words (`end_nested_before`).
-            if candidate.content.is_empty() {
-                continue;
-            }
             let speaker = match &candidate.attribution {
                 Attribution::Mention(m) => Some(resolver.resolve(view, m)),
                 Attribution::SameAs(earlier) => speakers[*earlier].clone(),

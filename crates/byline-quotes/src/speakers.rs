@@ -7,6 +7,7 @@
 //! description to the entity an apposition tied it to ("Jane Doe, the minister, …" makes a
 //! later "the minister" Jane Doe).
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use byline_core::{EntityLabel, Speaker};
@@ -516,6 +517,46 @@ pub(crate) struct Resolved {
 /// No token, in the per-token indexes of the resolver.
 const NONE: u32 = u32::MAX;
 
+/// Where the names of an article are, so that looking back for the nearest person or
+/// for a sentence's first name costs the same in a giant paragraph as in a short one.
+struct NameIndexes {
+    /// For each token, the latest token at or before it that belongs to a person's name
+    /// (`NONE` if there is none).
+    last_person_token: Vec<u32>,
+    /// For each sentence, the first token of its first person and of its first
+    /// organisation (`NONE` if there is none), for pronoun antecedents.
+    first_in_sentence: Vec<[u32; 2]>,
+}
+
+impl NameIndexes {
+    fn new(view: &ArticleView<'_>) -> NameIndexes {
+        let mut last_person_token = Vec::with_capacity(view.len());
+        let mut first_in_sentence = vec![[NONE; 2]; view.analysis.sentences.len()];
+        let mut last = NONE;
+        for t in 0..view.len() {
+            let label = view.entity(t).map(|e| view.entities[e].label);
+            let index = u32::try_from(t).unwrap_or(NONE);
+            if label == Some(EntityLabel::Person) {
+                last = index;
+            }
+            last_person_token.push(last);
+            let column = match label {
+                Some(EntityLabel::Person) => 0,
+                Some(EntityLabel::Organization) => 1,
+                _ => continue,
+            };
+            let first = &mut first_in_sentence[view.sentence(t)][column];
+            if *first == NONE {
+                *first = index;
+            }
+        }
+        NameIndexes {
+            last_person_token,
+            first_in_sentence,
+        }
+    }
+}
+
 /// How far after a quote with no attribution of its own its speaker may be named.
 const NEARBY_AFTER_TOKENS: usize = 40;
 
@@ -523,13 +564,8 @@ const NEARBY_AFTER_TOKENS: usize = 40;
 pub(crate) struct Resolver {
     /// (role head word, entity) pairs from appositions and titles, in text order.
     roles: Vec<(usize, usize)>,
-    /// For each token, the latest token at or before it that belongs to a person's name
-    /// (`NONE` if there is none), so that looking back for the nearest person costs the
-    /// same in a giant paragraph as in a short one.
-    last_person_token: Vec<u32>,
-    /// For each sentence, the first token of its first person and of its first
-    /// organisation (`NONE` if there is none), for pronoun antecedents.
-    first_in_sentence: Vec<[u32; 2]>,
+    /// Where the names are, built on first use (most articles never ask).
+    indexes: OnceCell<NameIndexes>,
     last: Option<Resolved>,
     last_named: Option<Resolved>,
 }
@@ -568,43 +604,16 @@ impl Resolver {
                 }
             }
         }
-        let mut last_person_token = Vec::with_capacity(view.len());
-        let mut last = NONE;
-        for t in 0..view.len() {
-            if view
-                .entity(t)
-                .is_some_and(|e| view.entities[e].label == EntityLabel::Person)
-            {
-                last = u32::try_from(t).unwrap_or(NONE);
-            }
-            last_person_token.push(last);
-        }
-        let first_in_sentence = view
-            .analysis
-            .sentences
-            .iter()
-            .map(|sentence| {
-                let first = |label: EntityLabel| {
-                    sentence
-                        .tokens
-                        .clone()
-                        .find(|&t| {
-                            view.entity(t)
-                                .is_some_and(|e| view.entities[e].label == label)
-                        })
-                        .and_then(|t| u32::try_from(t).ok())
-                        .unwrap_or(NONE)
-                };
-                [first(EntityLabel::Person), first(EntityLabel::Organization)]
-            })
-            .collect();
         Resolver {
             roles,
-            last_person_token,
-            first_in_sentence,
+            indexes: OnceCell::new(),
             last: None,
             last_named: None,
         }
+    }
+
+    fn indexes(&self, view: &ArticleView<'_>) -> &NameIndexes {
+        self.indexes.get_or_init(|| NameIndexes::new(view))
     }
 
     fn speaker_from(view: &ArticleView<'_>, mention: &Mention, name: String) -> Speaker {
@@ -745,7 +754,7 @@ impl Resolver {
         let first_of_paragraph = view.paragraph_start(at);
         let before = at
             .checked_sub(1)
-            .and_then(|t| self.last_person_token.get(t))
+            .and_then(|t| self.indexes(view).last_person_token.get(t))
             .map(|&t| t as usize)
             .filter(|&t| t != NONE as usize && t >= first_of_paragraph)
             .and_then(|t| view.entity(t));
@@ -798,7 +807,7 @@ impl Resolver {
         let sentence = view.sentence(at);
         let column = usize::from(wanted == EntityLabel::Organization);
         for s in (sentence.saturating_sub(6)..=sentence).rev() {
-            let first = self.first_in_sentence[s][column];
+            let first = self.indexes(view).first_in_sentence[s][column];
             if first == NONE || (s == sentence && first as usize >= at) {
                 continue;
             }

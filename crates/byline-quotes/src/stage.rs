@@ -753,4 +753,155 @@ mod tests {
         let raw = RawConfig::from_toml("colour = 1\n").unwrap_or_else(|e| panic!("{e}"));
         assert!(factory.build(raw, &BuildContext::default()).is_err());
     }
+
+    /// Every quote's, speaker's and cue's span length in chars, summed, and the number
+    /// of quotes, for `text` with "Smith", "Jones" and "Acme Corp" tagged.
+    fn output_size(text: &str, config: QuotesConfig) -> (usize, usize) {
+        let mut a = article(
+            text,
+            &[
+                ("Smith", PER, "Ann Smith"),
+                ("Jones", PER, "Bo Jones"),
+                ("Acme Corp", ORG, "Acme Corp"),
+            ],
+        );
+        let result = QuotesStage::new(config).process(&mut a);
+        assert_eq!(result, Ok(Flow::Continue));
+        let chars = |s: &str| s.chars().count();
+        let spans: usize = a
+            .quotes
+            .iter()
+            .map(|q| {
+                chars(&q.text)
+                    + q.speaker.as_ref().map_or(0, |s| chars(&s.text))
+                    + q.cue.as_ref().map_or(0, |c| chars(&c.text))
+            })
+            .sum();
+        (spans, a.quotes.len())
+    }
+
+    /// The bound the stage keeps on any input: quotes, speakers and cues together span
+    /// at most `OUTPUT_BOUND` times the article's characters (reported speech covers a
+    /// word at most twice, every other rule once, and speakers and cues are short), and
+    /// there are fewer quotes than characters.
+    const OUTPUT_BOUND: usize = 4;
+
+    fn assert_bounded(text: &str, config: QuotesConfig) {
+        let (spans, quotes) = output_size(text, config);
+        let input = text.chars().count();
+        assert!(
+            spans <= OUTPUT_BOUND * input + 64,
+            "{spans} chars of spans for {input} chars of input: {:?}",
+            &text[..text.len().min(200)]
+        );
+        assert!(quotes <= input, "{quotes} quotes for {input} chars");
+    }
+
+    /// Pieces of hostile text: names, pronouns, cues (also inside infinitives and
+    /// relative clauses), connectives, every kind of quotation mark, and very few
+    /// sentence or paragraph ends, so that sentences and paragraphs run on.
+    fn adversarial_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => proptest::sample::select(vec![
+                "word", "the", "plan", "Smith", "Jones", "Acme Corp", "he", "she", "they",
+                "officials", "a spokesperson for", "that", "who", "which", "while", "and",
+                "but", "to", "on", "Tuesday", "in a statement", "the minister",
+            ]),
+            6 => proptest::sample::select(vec![
+                "said", "says", "told reporters", "believes", "warned", "added",
+                "according to", "adding that", "went on to say", "declined to say",
+                "said that", "Smith said", "said Smith",
+            ]),
+            4 => proptest::sample::select(vec![
+                "\"", "“", "”", "'", "‘", "’", "«", "»", "``", "''",
+            ]),
+            3 => proptest::sample::select(vec![",", ":", "—", "(", ")", ";", "-"]),
+            1 => proptest::sample::select(vec![".", "?", "\n", "\n\n"]),
+        ]
+    }
+
+    fn join(pieces: &[&str], spaces: &[bool]) -> String {
+        let mut text = String::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            text.push_str(piece);
+            if spaces.get(i % spaces.len().max(1)).copied().unwrap_or(true) {
+                text.push(' ');
+            }
+        }
+        text
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Random hostile text: the output stays within the bound.
+        #[test]
+        fn output_is_linear_in_random_hostile_text(
+            pieces in proptest::collection::vec(adversarial_piece(), 1..600),
+            spaces in proptest::collection::vec(proptest::bool::weighted(0.8), 1..8),
+            stances in proptest::bool::ANY,
+        ) {
+            let text = join(&pieces, &spaces);
+            let config = QuotesConfig { stances, ..QuotesConfig::default() };
+            assert_bounded(&text, config);
+        }
+
+        /// A short unit repeated hundreds of times with no full stop ("word Smith said
+        /// Tuesday word Smith said Tuesday …"): the shape that once gave one quote per
+        /// cue, each to the end of the article.
+        #[test]
+        fn output_is_linear_in_repeated_cues(
+            unit in proptest::collection::vec(adversarial_piece(), 1..10),
+            spaces in proptest::collection::vec(proptest::bool::weighted(0.8), 1..4),
+            repeats in 50usize..400,
+        ) {
+            let pieces: Vec<&str> = unit.iter().copied().cycle().take(unit.len() * repeats).collect();
+            assert_bounded(&join(&pieces, &spaces), QuotesConfig::default());
+        }
+    }
+
+    #[test]
+    fn known_hostile_shapes_stay_linear() {
+        let shapes = [
+            "word Smith said Tuesday ",
+            "Smith said that Jones believes that ",
+            "the plan, Smith said, ",
+            "“the plan is fine,” Smith said “and ",
+            "\"a b\" ",
+            "‘ ’ « » \" ",
+            "Smith, who said officials warned ",
+            "according to Smith, the plan, according to Jones, ",
+            "she went on to say they believe ",
+            "Smith: ",
+        ];
+        for shape in shapes {
+            // About 100 KB of one paragraph with no sentence end: with one quote per cue
+            // to the end of the paragraph this would be gigabytes (and minutes).
+            let text = shape.repeat(100_000 / shape.len());
+            assert_bounded(&text, QuotesConfig::default());
+            assert_bounded(
+                &text,
+                QuotesConfig {
+                    stances: true,
+                    ..QuotesConfig::default()
+                },
+            );
+        }
+    }
+
+    #[test]
+    fn a_markless_quote_never_runs_past_its_paragraph() {
+        let text = "We will rebuild the harbour and the bridge\n\nby spring, Smith said.";
+        let mut a = article(text, &[("Smith", PER, "Ann Smith")]);
+        let result = QuotesStage::default().process(&mut a);
+        assert_eq!(result, Ok(Flow::Continue));
+        let paragraph_break = text.find("\n\n").unwrap_or(0);
+        for q in &a.quotes {
+            assert!(
+                q.end <= paragraph_break || q.start > paragraph_break,
+                "{q:?} crosses the paragraph break"
+            );
+        }
+    }
 }

@@ -56,11 +56,22 @@ impl<'a> ArticleView<'a> {
         let mut marks = 0u32;
         for (i, token) in tokens.iter().enumerate() {
             marks_before.push(marks);
-            marks += u32::from(is_quotation_mark(token.text(text)));
-            if matches!(token.kind, TokenKind::Word | TokenKind::Clitic) {
-                let word = token.text(text);
-                classes[i] = word_classes(word);
-                cues[i] = cue(word);
+            match token.kind {
+                TokenKind::Word => {
+                    let word = token.text(text);
+                    classes[i] = word_classes(word);
+                    cues[i] = cue(word);
+                }
+                // A plural possessive ("fans'") is a clitic that is also a mark.
+                TokenKind::Clitic => {
+                    let word = token.text(text);
+                    classes[i] = word_classes(word);
+                    cues[i] = cue(word);
+                    marks += u32::from(is_quotation_mark(word));
+                }
+                // Words and numbers are never quotation marks; skip reading them.
+                TokenKind::Number => {}
+                _ => marks += u32::from(is_quotation_mark(token.text(text))),
             }
         }
         marks_before.push(marks);
