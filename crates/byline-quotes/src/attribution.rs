@@ -41,6 +41,12 @@ pub(crate) struct Rules {
     pub min_stance_words: usize,
 }
 
+/// Auxiliaries and modals that open a verb group ("would have more to say").
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "will", "would", "can", "could", "may", "might", "should", "must", "do",
+    "does", "did",
+];
+
 /// The longest content of reported speech, in tokens. Real reported speech ends within
 /// its sentence long before this (PolNeAR: 99.9% of attributions under 145 words); the
 /// bound keeps a sentence with no end linear.
@@ -1087,9 +1093,22 @@ impl Extraction<'_, '_> {
             subject_before(view, i, range.start)
         };
         let mut loose_subject = false;
+        let mut infinitive = false;
         let mention = match subject {
             Some(m) => m,
             None if participle => return None,
+            // "Officials were quick to say …": a cue in an infinitive is said by the
+            // subject of the verb that governs it, never by "to".
+            // (Only "say": with other cues in infinitives, "party procedures give them
+            // reason to believe …", the clause before is seldom the one who speaks.)
+            None if i > range.start
+                && view.is(i - 1, "to")
+                && view.is_in(i, &["say", "says", "said"]) =>
+            {
+                infinitive = true;
+                self.infinitive_subject(s, range.start, i - 1)
+                    .filter(|m| !view.is_in(m.tokens.start, &["there", "here"]))?
+            }
             None if i > range.start + 2 && view.is_in(i - 1, &["and", "but"]) => {
                 sentence_subject(view, range.start, i - 1)?
             }
@@ -1121,17 +1140,18 @@ impl Extraction<'_, '_> {
             }
             None => return None,
         };
-        let mention = if found_cue.noun_like && !strong_subject(&mention) && !loose_subject {
-            // "Most voters in the valley say …": the noun phrase before a bare "say" is
-            // only its tail; the whole clause opening is the speaker.
-            if view.is(i, "say") && !view.is_in(i - 1, &["a", "the", "no", "any"]) {
-                self.clause_before(range.start, i)?
+        let mention =
+            if found_cue.noun_like && !strong_subject(&mention) && !loose_subject && !infinitive {
+                // "Most voters in the valley say …": the noun phrase before a bare "say" is
+                // only its tail; the whole clause opening is the speaker.
+                if view.is(i, "say") && !view.is_in(i - 1, &["a", "the", "no", "any"]) {
+                    self.clause_before(range.start, i)?
+                } else {
+                    return None;
+                }
             } else {
-                return None;
-            }
-        } else {
-            mention
-        };
+                mention
+            };
         let mut k = i + 1;
         if found_cue.takes_addressee
             && let Some(object) = mention_after(view, k, range.end)
@@ -1217,6 +1237,35 @@ impl Extraction<'_, '_> {
         let words = self.words_in(content.clone());
         let only_circumstance = words <= 4 && self.view.is_any(content.start, TAIL_OPENERS);
         !content.is_empty() && words >= 2 && !only_circumstance
+    }
+
+    /// The subject of the verb that governs the infinitive marker `to` ("Officials were
+    /// quick *to* say", "tax returns would have more *to* say"): the noun phrase before
+    /// the verb group (before its first auxiliary, else before its one verb), or for a
+    /// participle ("…, going on *to* say") the sentence's speaker. None when the
+    /// governing verb is itself a claimed cue ("wanted to say …", "declined to say …"):
+    /// its own attribution holds the same content, and a second quote of it would be a
+    /// copy.
+    fn infinitive_subject(&self, s: usize, floor: usize, to: usize) -> Option<Mention> {
+        let view = self.view;
+        if to <= floor || self.used.is(to - 1) {
+            return None;
+        }
+        let clause = self.clause_before(floor, to)?;
+        let start = clause.tokens.start;
+        if start > floor && view.word(start - 1) == "," && view.word(start).ends_with("ing") {
+            return self.sentence_speaker[s].clone();
+        }
+        let lowest = to.saturating_sub(6).max(start);
+        let verb = (lowest..to)
+            .find(|&t| view.is_any(t, BE_FORMS) || view.is_in(t, AUXILIARIES))
+            .unwrap_or(to - 1);
+        if verb > start
+            && let Some(subject) = subject_before(view, verb, start)
+        {
+            return Some(subject);
+        }
+        Some(mention_after(view, start, to).unwrap_or(clause))
     }
 
     /// "…, but he said …": a coordinated clause with a subject and a cue of its own

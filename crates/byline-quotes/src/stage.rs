@@ -665,6 +665,55 @@ mod tests {
     }
 
     #[test]
+    fn to_is_never_a_speaker() {
+        let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
+                    whether she will run again. The levy would have more to say about the \
+                    harbour fees. Ann Lee declined to say whether the plant would close.";
+        let found = quotes(
+            text,
+            &[("Jo Roe", PER, "Jo Roe"), ("Ann Lee", PER, "Ann Lee")],
+        );
+        for f in &found {
+            assert!(
+                !f.2.eq_ignore_ascii_case("to") && !f.2.ends_with(" to"),
+                "{found:?}"
+            );
+        }
+        assert_eq!(
+            quote_starting(&found, "the dam").map(|f| f.1),
+            Some("Officials"),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "whether she").map(|f| f.2),
+            Some("Jo Roe"),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "about the harbour").map(|f| f.1),
+            Some("The levy"),
+            "{found:?}"
+        );
+        // The governing cue's quote holds the infinitive's content: no second copy.
+        let plant = found
+            .iter()
+            .filter(|f| f.0.ends_with("the plant would close"));
+        assert_eq!(plant.count(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_participle_infinitive_cue_keeps_the_sentence_speaker() {
+        let text = "“The roads are shut,” Ben Ode said, going on to say the schools would \
+                    stay closed.";
+        let found = quotes(text, &[("Ben Ode", PER, "Ben Ode")]);
+        assert_eq!(
+            quote_starting(&found, "the schools").map(|f| f.2),
+            Some("Ben Ode"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn learned_stance_cue_needs_its_content_right_after_it() {
         let found = quotes(
             "Vera Holm lambasted the new parking rules.",
