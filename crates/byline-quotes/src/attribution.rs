@@ -29,11 +29,13 @@ use crate::marks::{QuotedPiece, find_quoted, has_quotation_marks, is_quotation_m
 use crate::speakers::{
     Mention, MentionKind, ROLE_NOUNS, Resolver, mention_after, sentence_subject, subject_before,
 };
+use crate::stage::Scope;
 use crate::view::ArticleView;
 
 /// The switches of the rules (see `QuotesConfig`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rules {
+    pub scope: Scope,
     pub indirect: bool,
     pub markless: bool,
     pub min_words: usize,
@@ -1082,6 +1084,15 @@ impl Extraction<'_, '_> {
     fn reported_speech(&mut self, s: usize, i: usize, found_cue: Cue) -> Option<usize> {
         let view = self.view;
         let range = view.analysis.sentences[s].tokens.clone();
+        let speech = self.rules.scope == Scope::Speech;
+        // Speech scope: beliefs and stances are no quotes, and nor is what someone did
+        // not say ("did not say whether …", "never said").
+        if speech
+            && (found_cue.class != CueClass::Speech
+                || (i > range.start && view.is_in(i - 1, &["not", "n't", "never"])))
+        {
+            return None;
+        }
         // "…, telling reporters …" / "Trump held a microphone, telling …": a participle's
         // subject is the clause's subject, not the noun before it.
         let participle = view.word(i).ends_with("ing");
@@ -1210,7 +1221,7 @@ impl Extraction<'_, '_> {
             })
             .unwrap_or(limit);
         let content = self.trim_content(k..stop, stop == range.end);
-        if !self.reportable(content.clone()) {
+        if !self.reportable(content.clone()) || (speech && !self.speech_content(i, &content)) {
             return None;
         }
         let kind = self.reported_kind(content.clone(), colon);
@@ -1231,6 +1242,59 @@ impl Extraction<'_, '_> {
         Some(content.start)
     }
 
+    /// Speech scope: whether the content of the cue at `cue` is something said. Quoted
+    /// words make it so. An infinitive is an order, a request or a commitment ("urged residents to leave",
+    /// "told them to go", "pledged to continue"), not speech; and past the classic verbs
+    /// of saying, the content must be a clause: a complementizer ("that", "whether") or
+    /// a verb, not only a noun phrase ("reported a 41% jump", "praised the plan").
+    fn speech_content(&self, cue: usize, content: &Range<usize>) -> bool {
+        let view = self.view;
+        // Quoted words inside make a mixed quote: "called the cuts “a slow goodbye”".
+        if content.clone().any(|t| self.piece_mark[t]) {
+            return true;
+        }
+        // "agrees" is a stance that the speech list keeps for attributions.
+        if view.is(content.start, "to") || view.is_in(cue, &["agree", "agrees", "agreed"]) {
+            return false;
+        }
+        let window = content.start..content.end.min(content.start + 12);
+        if window.clone().any(|t| view.is(t, "to")) && !self.clause_like(window.clone()) {
+            return false;
+        }
+        view.is_any(cue, INVERTING_CUES)
+            || view.is_in(cue, &["say", "tell", "tells", "write"])
+            || self.clause_like(window)
+    }
+
+    /// Whether `range` reads as a clause: it opens with a complementizer, or holds a
+    /// finite verb before any infinitive ("the plan *was* fine", "rates *rose*").
+    fn clause_like(&self, range: Range<usize>) -> bool {
+        let view = self.view;
+        if view.is_in(
+            range.start,
+            &[
+                "that", "whether", "if", "how", "what", "why", "when", "where", "who",
+            ],
+        ) {
+            return true;
+        }
+        for t in range.start + 1..range.end {
+            if view.is(t, "to") || view.is_terminal(t) {
+                return false;
+            }
+            let w = view.word(t);
+            let finite = view.is_any(t, BE_FORMS)
+                || view.is_in(t, AUXILIARIES)
+                || w.ends_with("n't")
+                || (w.len() > 3 && w.ends_with("ed") && !view.is_capitalised(t))
+                || view.cue(t).is_some();
+            if finite {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether `content` can be what a cue reported: two words or more, and more than
     /// a time or place ("… Kovac said on Friday.").
     fn reportable(&self, content: Range<usize>) -> bool {
@@ -1249,6 +1313,22 @@ impl Extraction<'_, '_> {
     fn infinitive_subject(&self, s: usize, floor: usize, to: usize) -> Option<Mention> {
         let view = self.view;
         if to <= floor || self.used.is(to - 1) {
+            return None;
+        }
+        // "declined to say whether …": nothing was said.
+        if view.is_in(
+            to - 1,
+            &[
+                "declined",
+                "declines",
+                "declining",
+                "refused",
+                "refuses",
+                "refusing",
+                "failed",
+                "fails",
+            ],
+        ) {
             return None;
         }
         let clause = self.clause_before(floor, to)?;

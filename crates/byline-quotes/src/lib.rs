@@ -18,7 +18,7 @@ mod speakers;
 mod stage;
 mod view;
 
-pub use stage::{QuotesConfig, QuotesStage};
+pub use stage::{QuotesConfig, QuotesStage, Scope};
 
 /// Registers the `quotes` stage type.
 pub fn register(registry: &mut byline_core::Registry) {

@@ -4,6 +4,7 @@
 //! [stages.quotes]
 //! type = "quotes"
 //! inputs = ["entities"]
+//! # scope = "speech"      # or "attribution" (PolNeAR's wider notion)
 //! # indirect = true
 //! # markless = true
 //! # min_words = 3
@@ -15,10 +16,29 @@ use serde::Deserialize;
 use crate::attribution::{Rules, extract};
 use crate::view::ArticleView;
 
+/// Which attributions the stage reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// What people said or wrote, as a journalist or the Gender Gap Tracker means a
+    /// quote: direct and mixed quotes, and indirect speech with a speech verb. Not
+    /// beliefs, wishes and stances ("wants", "believes"), orders, requests and
+    /// commitments with an infinitive ("urged residents to leave", "pledged to
+    /// continue"), what was not said ("declined to say whether …", "did not say"), nor a
+    /// report whose object is only a noun phrase ("reported a 41% jump").
+    #[default]
+    Speech,
+    /// PolNeAR's wider notion, for research on sourcing: all of the above plus beliefs,
+    /// stances, evidence verbs ("the study found") and noun-phrase content.
+    Attribution,
+}
+
 /// Config of the `quotes` stage.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuotesConfig {
+    /// `"speech"` (default) or `"attribution"`; see [`Scope`].
+    pub scope: Scope,
     /// Also find reported speech ("X said (that) …", "according to X, …") and thoughts
     /// ("X believes …"), as `indirect` or `mixed` quotes. Default `true`.
     pub indirect: bool,
@@ -37,6 +57,7 @@ pub struct QuotesConfig {
 impl Default for QuotesConfig {
     fn default() -> Self {
         QuotesConfig {
+            scope: Scope::Speech,
             indirect: true,
             markless: true,
             min_words: 3,
@@ -55,6 +76,7 @@ impl QuotesStage {
     pub fn new(config: QuotesConfig) -> QuotesStage {
         QuotesStage {
             rules: Rules {
+                scope: config.scope,
                 indirect: config.indirect,
                 markless: config.markless,
                 min_words: config.min_words.max(1),
@@ -124,8 +146,21 @@ mod tests {
         text: &str,
         entities: &[(&str, EntityLabel, &str)],
     ) -> Vec<(String, QuoteKind, String, String)> {
+        quotes_in(Scope::Speech, text, entities)
+    }
+
+    /// As `quotes`, in `scope`.
+    fn quotes_in(
+        scope: Scope,
+        text: &str,
+        entities: &[(&str, EntityLabel, &str)],
+    ) -> Vec<(String, QuoteKind, String, String)> {
         let mut a = article(text, entities);
-        let result = QuotesStage::default().process(&mut a);
+        let config = QuotesConfig {
+            scope,
+            ..QuotesConfig::default()
+        };
+        let result = QuotesStage::new(config).process(&mut a);
         assert_eq!(result, Ok(Flow::Continue));
         a.quotes
             .iter()
@@ -346,7 +381,7 @@ mod tests {
     #[test]
     fn warnings_and_beliefs_are_indirect_quotes() {
         let text = "Nordbank warned that rates would rise. Its chief economist believes inflation has peaked.";
-        let found = quotes(text, &[("Nordbank", ORG, "Nordbank")]);
+        let found = quotes_in(Scope::Attribution, text, &[("Nordbank", ORG, "Nordbank")]);
         assert_eq!(
             found[0],
             q(
@@ -508,7 +543,8 @@ mod tests {
     #[test]
     fn nested_attribution_gets_its_own_speaker() {
         let text = "Mayor Jo Lind said Eriksen believes the budget is too small.";
-        let found = quotes(
+        let found = quotes_in(
+            Scope::Attribution,
             text,
             &[("Jo Lind", PER, "Jo Lind"), ("Eriksen", PER, "Eriksen")],
         );
@@ -546,7 +582,11 @@ mod tests {
     fn coordinated_attribution_ends_the_earlier_content() {
         let text = "Ivo Brandt agreed that the ferry was late, but he said the crew had done \
                     its best.";
-        let found = quotes(text, &[("Ivo Brandt", PER, "Ivo Brandt")]);
+        let found = quotes_in(
+            Scope::Attribution,
+            text,
+            &[("Ivo Brandt", PER, "Ivo Brandt")],
+        );
         assert_eq!(
             quote_starting(&found, "that the ferry"),
             Some(("that the ferry was late", "Ivo Brandt", "Ivo Brandt")),
@@ -665,20 +705,58 @@ mod tests {
     }
 
     #[test]
+    fn speech_scope_keeps_what_was_said_and_drops_the_rest() {
+        let text = "Nordbank warned that rates would rise. Its chief economist believes \
+                    inflation has peaked. The mayor urged residents to leave the valley. \
+                    The council pledged to rebuild the old stone bridge. Acme reported a jump in sales. \
+                    Ann Lee declined to say whether the plant would close. Ann Lee did not \
+                    say when the plant would close. Officials agreed that the dam was safe.";
+        let entities = [
+            ("Nordbank", ORG, "Nordbank"),
+            ("Acme", ORG, "Acme"),
+            ("Ann Lee", PER, "Ann Lee"),
+        ];
+        let speech = quotes(text, &entities);
+        let said: Vec<&str> = speech.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(said, ["that rates would rise"], "{speech:?}");
+        // The attribution scope keeps the belief, the order, the commitment, the report
+        // and the stance.
+        let all = quotes_in(Scope::Attribution, text, &entities);
+        for start in [
+            "inflation",
+            "residents to leave",
+            "to rebuild",
+            "a jump",
+            "that the dam",
+        ] {
+            assert!(quote_starting(&all, start).is_some(), "{start}: {all:?}");
+        }
+    }
+
+    #[test]
+    fn scope_is_read_from_config() {
+        let config: QuotesConfig =
+            serde_json::from_str(r#"{"scope": "attribution"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.scope, Scope::Attribution);
+        assert_eq!(QuotesConfig::default().scope, Scope::Speech);
+        assert!(serde_json::from_str::<QuotesConfig>(r#"{"scope": "beliefs"}"#).is_err());
+    }
+
+    #[test]
     fn to_is_never_a_speaker() {
         let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
                     whether she will run again. The levy would have more to say about the \
                     harbour fees. Ann Lee declined to say whether the plant would close.";
-        let found = quotes(
-            text,
-            &[("Jo Roe", PER, "Jo Roe"), ("Ann Lee", PER, "Ann Lee")],
-        );
-        for f in &found {
-            assert!(
-                !f.2.eq_ignore_ascii_case("to") && !f.2.ends_with(" to"),
-                "{found:?}"
-            );
+        let entities = [("Jo Roe", PER, "Jo Roe"), ("Ann Lee", PER, "Ann Lee")];
+        for scope in [Scope::Speech, Scope::Attribution] {
+            for f in quotes_in(scope, text, &entities) {
+                assert!(
+                    !f.2.eq_ignore_ascii_case("to") && !f.2.ends_with(" to"),
+                    "{f:?}"
+                );
+            }
         }
+        let found = quotes_in(Scope::Attribution, text, &entities);
         assert_eq!(
             quote_starting(&found, "the dam").map(|f| f.1),
             Some("Officials"),
@@ -715,7 +793,8 @@ mod tests {
 
     #[test]
     fn learned_stance_cue_needs_its_content_right_after_it() {
-        let found = quotes(
+        let found = quotes_in(
+            Scope::Attribution,
             "Vera Holm lambasted the new parking rules.",
             &[("Vera Holm", PER, "Vera Holm")],
         );
@@ -728,7 +807,8 @@ mod tests {
                 "Vera Holm"
             )]
         );
-        let found = quotes(
+        let found = quotes_in(
+            Scope::Attribution,
             "Vera Holm learned of the plan from a neighbour.",
             &[("Vera Holm", PER, "Vera Holm")],
         );
