@@ -1216,12 +1216,31 @@ impl Extraction<'_, '_> {
             .find(|&t| {
                 self.used.is(t)
                     || (subordinate && view.word(t) == ",")
+                    // "…, adding that …": the participle reports content of its own,
+                    // which is not also this cue's (one record per content span).
+                    || (view.word(t) == "," && view.is_any(t + 1, CONTINUING_PARTICIPLES))
                     || (view.is(t, "and") && t + 1 < range.end && is_speech(view, t + 1))
                     || self.coordinated_attribution(t, range.end)
             })
             .unwrap_or(limit);
         let content = self.trim_content(k..stop, stop == range.end);
-        if !self.reportable(content.clone()) || (speech && !self.speech_content(i, &content)) {
+        let before_participle =
+            stop < limit && view.word(stop) == "," && view.is_any(stop + 1, CONTINUING_PARTICIPLES);
+        // "it attacked Trump, saying he …": a name alone is what the stance was about.
+        let named_object = before_participle
+            && !content.is_empty()
+            && view.entity(content.start).is_some()
+            && content
+                .clone()
+                .all(|t| view.entity(t) == view.entity(content.start));
+        if !(self.reportable(content.clone()) || named_object)
+            || (speech && !self.speech_content(i, &content))
+        {
+            // No quote of its own, but the participle after it still belongs to this
+            // subject.
+            if before_participle {
+                self.sentence_speaker[s] = Some(mention);
+            }
             return None;
         }
         let kind = self.reported_kind(content.clone(), colon);

@@ -743,6 +743,30 @@ mod tests {
     }
 
     #[test]
+    fn a_cue_chain_gives_one_record_per_content_span() {
+        let text = "Mara Voss said the harbour would reopen in May, adding that the fees \
+                    would stay the same.";
+        let found = quotes(text, &[("Mara Voss", PER, "Mara Voss")]);
+        assert_eq!(
+            found,
+            [
+                q(
+                    "the harbour would reopen in May",
+                    QuoteKind::Indirect,
+                    "Mara Voss",
+                    "Mara Voss"
+                ),
+                q(
+                    "that the fees would stay the same",
+                    QuoteKind::Indirect,
+                    "Mara Voss",
+                    "Mara Voss"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn to_is_never_a_speaker() {
         let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
                     whether she will run again. The levy would have more to say about the \
