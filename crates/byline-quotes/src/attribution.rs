@@ -24,13 +24,19 @@ use std::ops::Range;
 use byline_core::{EntityLabel, Quote, QuoteKind, Speaker, TextSpan, TokenKind};
 
 use crate::claims::Claims;
-use crate::cues::{BE_FORMS, BETWEEN_SUBJECT_AND_CUE, Cue, CueClass, NP_BARRIERS, WordList};
+use crate::cues::{Cue, CueClass};
 use crate::marks::{QuotedPiece, find_quoted, has_quotation_marks, is_quotation_mark};
 use crate::speakers::{
-    Mention, MentionKind, ROLE_NOUNS, Resolver, mention_after, sentence_subject, subject_before,
+    Mention, MentionKind, Resolver, mention_after, sentence_subject, subject_before,
 };
 use crate::stage::Scope;
 use crate::view::ArticleView;
+use crate::words::{
+    AUXILIARIES, BE_FORMS, BETWEEN_SUBJECT_AND_CUE, COMPLEMENTIZERS, CONTINUING_PARTICIPLES,
+    INVERTING_CUES, NEGATIONS, NO_SPEAKER_WORDS, NOT_SAYING, NP_BARRIERS, PEOPLE_NOUNS,
+    PLAIN_SAYING, ROLE_NOUNS, SENTENCE_CONNECTIVES, STANCE_SPEECH_VERBS, SUBORDINATORS,
+    TAIL_OPENERS,
+};
 
 /// The switches of the rules (see `QuotesConfig`).
 #[derive(Debug, Clone, Copy)]
@@ -42,12 +48,6 @@ pub(crate) struct Rules {
     pub stances: bool,
     pub min_stance_words: usize,
 }
-
-/// Auxiliaries and modals that open a verb group ("would have more to say").
-const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "will", "would", "can", "could", "may", "might", "should", "must", "do",
-    "does", "did",
-];
 
 /// The longest content of reported speech, in tokens. Real reported speech ends within
 /// its sentence long before this (PolNeAR: 99.9% of attributions under 145 words); the
@@ -61,182 +61,6 @@ const APPOSITION_WINDOW: usize = 30;
 /// Longest tail allowed after a mark-less attribution ("…, Rahmani told the Aspen Security
 /// Forum on Tuesday.").
 const MAX_TAIL_TOKENS: usize = 9;
-
-/// Cues that may come before their speaker ("…, said Jones").
-pub(crate) const INVERTING_CUES: WordList = WordList {
-    bit: 1 << 0,
-    words: &[
-        "said",
-        "says",
-        "added",
-        "adds",
-        "asked",
-        "asks",
-        "wrote",
-        "writes",
-        "explained",
-        "continued",
-        "recalled",
-        "noted",
-        "argued",
-        "insisted",
-        "replied",
-        "responded",
-        "warned",
-        "told",
-        "tweeted",
-        "declared",
-        "cautioned",
-        "quipped",
-        "joked",
-        "countered",
-        "recalls",
-        "notes",
-        "explains",
-        "argues",
-        "insists",
-        "warns",
-        "observed",
-        "concluded",
-        "stated",
-    ],
-};
-
-/// Plural and generic words for people that can head a speaker description.
-pub(crate) const PEOPLE_NOUNS: WordList = WordList {
-    bit: 1 << 1,
-    words: &[
-        "officials",
-        "experts",
-        "analysts",
-        "residents",
-        "critics",
-        "supporters",
-        "people",
-        "voters",
-        "sources",
-        "witnesses",
-        "economists",
-        "lawmakers",
-        "leaders",
-        "members",
-        "observers",
-        "activists",
-        "investors",
-        "traders",
-        "doctors",
-        "scientists",
-        "researchers",
-        "man",
-        "woman",
-        "person",
-        "resident",
-        "voter",
-        "source",
-        "witness",
-        "group",
-        "company",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "statement",
-        "report",
-        "police",
-    ],
-};
-
-/// Words that may open what follows a mark-less attribution: times, places, the medium.
-pub(crate) const TAIL_OPENERS: WordList = WordList {
-    bit: 1 << 2,
-    words: &[
-        "in",
-        "on",
-        "at",
-        "to",
-        "during",
-        "after",
-        "before",
-        "from",
-        "with",
-        "this",
-        "last",
-        "earlier",
-        "later",
-        "recently",
-        "again",
-        "yesterday",
-        "today",
-        "tonight",
-        "late",
-        "early",
-        "of",
-        "via",
-        "through",
-        "when",
-        "while",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "afterwards",
-        "afterward",
-        "previously",
-        "once",
-        "then",
-        "now",
-        "last",
-        "next",
-        "shortly",
-        "publicly",
-        "privately",
-        "ahead",
-        "outside",
-    ],
-};
-
-/// Words that may open a sentence before its subject.
-pub(crate) const SENTENCE_CONNECTIVES: WordList = WordList {
-    bit: 1 << 3,
-    words: &[
-        "but",
-        "and",
-        "so",
-        "yet",
-        "still",
-        "now",
-        "instead",
-        "meanwhile",
-        "also",
-        "then",
-    ],
-};
-
-/// Participles that continue an attribution ("…, he said, *adding* that …").
-pub(crate) const CONTINUING_PARTICIPLES: WordList = WordList {
-    bit: 1 << 4,
-    words: &[
-        "adding",
-        "saying",
-        "noting",
-        "citing",
-        "explaining",
-        "warning",
-        "arguing",
-        "insisting",
-        "referring",
-        "according",
-        "calling",
-        "claiming",
-        "suggesting",
-        "stressing",
-        "asking",
-        "telling",
-        "writing",
-    ],
-};
 
 enum Attribution {
     Mention(Mention),
@@ -1089,7 +913,7 @@ impl Extraction<'_, '_> {
         // not say ("did not say whether …", "never said").
         if speech
             && (found_cue.class != CueClass::Speech
-                || (i > range.start && view.is_in(i - 1, &["not", "n't", "never"])))
+                || (i > range.start && view.is_in(i - 1, NEGATIONS)))
         {
             return None;
         }
@@ -1118,7 +942,7 @@ impl Extraction<'_, '_> {
             {
                 infinitive = true;
                 self.infinitive_subject(s, range.start, i - 1)
-                    .filter(|m| !view.is_in(m.tokens.start, &["there", "here"]))?
+                    .filter(|m| !view.is_in(m.tokens.start, NO_SPEAKER_WORDS))?
             }
             None if i > range.start + 2 && view.is_in(i - 1, &["and", "but"]) => {
                 sentence_subject(view, range.start, i - 1)?
@@ -1206,10 +1030,7 @@ impl Extraction<'_, '_> {
         // attribution inside a fronted subordinate clause reports only up to the comma
         // that closes the clause; the main clause after it is someone else's.
         let subordinate = mention.tokens.start > range.start
-            && view.is_in(
-                mention.tokens.start - 1,
-                &["while", "although", "though", "whereas"],
-            )
+            && view.is_in(mention.tokens.start - 1, SUBORDINATORS)
             && mention.tokens.start >= range.start + 2
             && view.is_in(mention.tokens.start - 2, &["that", ","]);
         let stop = (k..limit)
@@ -1262,10 +1083,11 @@ impl Extraction<'_, '_> {
     }
 
     /// Speech scope: whether the content of the cue at `cue` is something said. Quoted
-    /// words make it so. An infinitive is an order, a request or a commitment ("urged residents to leave",
-    /// "told them to go", "pledged to continue"), not speech; and past the classic verbs
-    /// of saying, the content must be a clause: a complementizer ("that", "whether") or
-    /// a verb, not only a noun phrase ("reported a 41% jump", "praised the plan").
+    /// words make it so. An infinitive is an order, a request or a commitment ("urged
+    /// residents to leave", "told them to go", "pledged to continue"), not speech; and
+    /// past the classic verbs of saying, the content must be a clause: a complementizer
+    /// ("that", "whether") or a verb, not only a noun phrase ("reported a 41% jump",
+    /// "praised the plan").
     fn speech_content(&self, cue: usize, content: &Range<usize>) -> bool {
         let view = self.view;
         // Quoted words inside make a mixed quote: "called the cuts “a slow goodbye”".
@@ -1273,7 +1095,7 @@ impl Extraction<'_, '_> {
             return true;
         }
         // "agrees" is a stance that the speech list keeps for attributions.
-        if view.is(content.start, "to") || view.is_in(cue, &["agree", "agrees", "agreed"]) {
+        if view.is(content.start, "to") || view.is_in(cue, STANCE_SPEECH_VERBS) {
             return false;
         }
         let window = content.start..content.end.min(content.start + 12);
@@ -1281,7 +1103,7 @@ impl Extraction<'_, '_> {
             return false;
         }
         view.is_any(cue, INVERTING_CUES)
-            || view.is_in(cue, &["say", "tell", "tells", "write"])
+            || view.is_in(cue, PLAIN_SAYING)
             || self.clause_like(window)
     }
 
@@ -1289,12 +1111,7 @@ impl Extraction<'_, '_> {
     /// finite verb before any infinitive ("the plan *was* fine", "rates *rose*").
     fn clause_like(&self, range: Range<usize>) -> bool {
         let view = self.view;
-        if view.is_in(
-            range.start,
-            &[
-                "that", "whether", "if", "how", "what", "why", "when", "where", "who",
-            ],
-        ) {
+        if view.is_in(range.start, COMPLEMENTIZERS) {
             return true;
         }
         for t in range.start + 1..range.end {
@@ -1335,19 +1152,7 @@ impl Extraction<'_, '_> {
             return None;
         }
         // "declined to say whether …": nothing was said.
-        if view.is_in(
-            to - 1,
-            &[
-                "declined",
-                "declines",
-                "declining",
-                "refused",
-                "refuses",
-                "refusing",
-                "failed",
-                "fails",
-            ],
-        ) {
+        if view.is_in(to - 1, NOT_SAYING) {
             return None;
         }
         let clause = self.clause_before(floor, to)?;

@@ -17,6 +17,7 @@ mod marks;
 mod speakers;
 mod stage;
 mod view;
+mod words;
 
 pub use stage::{QuotesConfig, QuotesStage, Scope};
 

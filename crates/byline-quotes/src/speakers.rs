@@ -12,11 +12,12 @@ use std::ops::Range;
 
 use byline_core::{EntityLabel, Speaker};
 
-use crate::cues::{
-    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, NP_BARRIERS, PRONOUNS, WordList,
-};
 use crate::marks::is_quotation_mark;
 use crate::view::ArticleView;
+use crate::words::{
+    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, LEADING_VERBS, NP_BARRIERS, POST_HEAD,
+    PRONOUNS, ROLE_NOUNS, TIME_WORDS,
+};
 
 /// Longest noun phrase (in tokens) taken as a speaker description.
 const MAX_NP_TOKENS: usize = 9;
@@ -39,135 +40,11 @@ pub(crate) struct Mention {
     pub relative: Option<usize>,
 }
 
-/// Words that describe a role and so can stand for a person named elsewhere.
-pub(crate) const ROLE_NOUNS: WordList = WordList {
-    bit: 1 << 10,
-    words: &[
-        "minister",
-        "president",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "envoy",
-        "ambassador",
-        "secretary",
-        "senator",
-        "governor",
-        "mayor",
-        "official",
-        "chief",
-        "director",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "leader",
-        "candidate",
-        "commander",
-        "general",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "lawmaker",
-        "executive",
-        "ceo",
-        "analyst",
-        "professor",
-        "lawyer",
-        "attorney",
-        "judge",
-        "nominee",
-        "adviser",
-        "advisor",
-        "aide",
-        "head",
-        "founder",
-        "economist",
-        "strategist",
-        "manager",
-        "coach",
-        "officer",
-        "negotiator",
-        "prosecutor",
-        "diplomat",
-        "author",
-        "researcher",
-        "premier",
-        "chancellor",
-        "speaker",
-        "sen.",
-        "rep.",
-        "gov.",
-        "gen.",
-        "pres.",
-        "king",
-        "queen",
-        "pope",
-        "businessman",
-        "businesswoman",
-        "billionaire",
-        "frontrunner",
-        "front-runner",
-        "pollster",
-        "activist",
-        "campaigner",
-    ],
-};
-
-/// Words that head a time phrase ("on *Tuesday*", "last *year*", "in the *past*").
-pub(crate) const TIME_WORDS: WordList = WordList {
-    bit: 1 << 12,
-    words: &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tonight",
-        "week",
-        "weekend",
-        "month",
-        "year",
-        "past",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "time",
-        "weeks",
-        "months",
-        "years",
-    ],
-};
-
-/// Prepositions after which a description's head noun has already been seen
-/// ("a spokesperson *for* Acme Corp" → "spokesperson").
-pub(crate) const POST_HEAD: WordList = WordList {
-    bit: 1 << 11,
-    words: &["of", "for", "to", "at", "in", "with", "from", "on"],
-};
-
 /// "vehemently", "flatly": a lower-case word in -ly between a subject and its verb.
 fn is_adverb(view: &ArticleView<'_>, i: usize) -> bool {
     let w = view.word(i);
     w.len() > 4 && w.ends_with("ly") && !view.is_capitalised(i) && !w.ends_with("ply")
 }
-
-/// Verbs that lead into a cue ("began by saying", "continued to insist").
-const LEADING_VERBS: &[&str] = &[
-    "began",
-    "begins",
-    "continued",
-    "continues",
-    "proceeded",
-    "started",
-    "starts",
-    "went",
-    "goes",
-];
 
 fn is_subject_pronoun(view: &ArticleView<'_>, i: usize) -> bool {
     view.is_any(i, PRONOUNS)

@@ -6,8 +6,9 @@
 
 use byline_core::{Analysis, Entity, Token, TokenKind};
 
-use crate::cues::{Cue, WordList, cue, word_classes};
+use crate::cues::{Cue, cue};
 use crate::marks::is_quotation_mark;
+use crate::words::{WordList, word_classes};
 
 const NO_ENTITY: u32 = u32::MAX;
 
