@@ -1,0 +1,55 @@
+//! The speech scope's filter: which reported content is something said, rather than an
+//! order, a commitment, a belief or the object of a report.
+
+use super::*;
+
+impl Extraction<'_, '_> {
+    /// Speech scope: whether the content of the cue at `cue` is something said. Quoted
+    /// words make it so. An infinitive is an order, a request or a commitment ("urged
+    /// residents to leave", "told them to go", "pledged to continue"), not speech; and
+    /// past the classic verbs of saying, the content must be a clause: a complementizer
+    /// ("that", "whether") or a verb, not only a noun phrase ("reported a 41% jump",
+    /// "praised the plan").
+    pub(super) fn speech_content(&self, cue: usize, content: &Range<usize>) -> bool {
+        let view = self.view;
+        // Quoted words inside make a mixed quote: "called the cuts “a slow goodbye”".
+        if content.clone().any(|t| self.piece_mark[t]) {
+            return true;
+        }
+        // "agrees" is a stance that the speech list keeps for attributions.
+        if view.is(content.start, "to") || view.is_in(cue, STANCE_SPEECH_VERBS) {
+            return false;
+        }
+        let window = content.start..content.end.min(content.start + 12);
+        if window.clone().any(|t| view.is(t, "to")) && !self.clause_like(window.clone()) {
+            return false;
+        }
+        view.is_any(cue, INVERTING_CUES)
+            || view.is_in(cue, PLAIN_SAYING)
+            || self.clause_like(window)
+    }
+
+    /// Whether `range` reads as a clause: it opens with a complementizer, or holds a
+    /// finite verb before any infinitive ("the plan *was* fine", "rates *rose*").
+    pub(super) fn clause_like(&self, range: Range<usize>) -> bool {
+        let view = self.view;
+        if view.is_in(range.start, COMPLEMENTIZERS) {
+            return true;
+        }
+        for t in range.start + 1..range.end {
+            if view.is(t, "to") || view.is_terminal(t) {
+                return false;
+            }
+            let w = view.word(t);
+            let finite = view.is_any(t, BE_FORMS)
+                || view.is_in(t, AUXILIARIES)
+                || w.ends_with("n't")
+                || (w.len() > 3 && w.ends_with("ed") && !view.is_capitalised(t))
+                || view.cue(t).is_some();
+            if finite {
+                return true;
+            }
+        }
+        false
+    }
+}
