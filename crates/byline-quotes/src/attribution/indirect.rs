@@ -3,7 +3,19 @@
 //! `…, but he said …`, a continuing participle (`…, adding that …`) or the comma that closes
 //! a fronted `while` clause ends it; nested reported speech goes one level deep.
 
-use super::*;
+use std::ops::Range;
+
+use byline_core::TokenKind;
+
+use super::{Attribution, Candidate, Extraction, is_speech, strong_subject};
+use crate::cues::{Cue, CueClass};
+use crate::marks::is_quotation_mark;
+use crate::speakers::{Mention, MentionKind, mention_after, sentence_subject, subject_before};
+use crate::stage::Scope;
+use crate::words::{
+    AUXILIARIES, BE_FORMS, CONTINUING_PARTICIPLES, NEGATIONS, NO_SPEAKER_WORDS, NOT_SAYING,
+    SENTENCE_CONNECTIVES, SUBORDINATORS, TAIL_OPENERS,
+};
 
 /// The longest content of reported speech, in tokens. Real reported speech ends within
 /// its sentence long before this (PolNeAR: 99.9% of attributions under 145 words); the

@@ -4,7 +4,17 @@
 //! the speaker of the paragraph run of quotes; a quoted tail with an attribution after it
 //! makes a mixed quote, and long quoted passages no rule claimed are quotes of their own.
 
-use super::*;
+use std::ops::Range;
+
+use byline_core::{EntityLabel, QuoteKind, TokenKind};
+
+use super::{
+    Attribution, Candidate, Extraction, Found, is_speech, speaker_like, strong_subject, titled,
+};
+use crate::cues::CueClass;
+use crate::marks::{QuotedPiece, is_quotation_mark};
+use crate::speakers::{Mention, MentionKind, mention_after, sentence_subject, subject_before};
+use crate::words::{BE_FORMS, INVERTING_CUES, NP_BARRIERS, SENTENCE_CONNECTIVES, TAIL_OPENERS};
 
 /// How many tokens a name's apposition may run before its speech verb ("Anne Roe, an
 /// adviser to the mayor on housing, said").

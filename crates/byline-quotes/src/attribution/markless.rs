@@ -3,7 +3,15 @@
 //! They are `direct` when the article has no quotation marks at all and `indirect`
 //! otherwise, where this is reported speech. Neither runs past its sentence or paragraph.
 
-use super::*;
+use byline_core::{EntityLabel, QuoteKind, TokenKind};
+
+use super::{
+    Attribution, Candidate, Extraction, Found, is_speech, noun_like, speaker_like, strong_subject,
+    titled,
+};
+use crate::marks::is_quotation_mark;
+use crate::speakers::{Mention, MentionKind, mention_after, subject_before};
+use crate::words::{CONTINUING_PARTICIPLES, INVERTING_CUES, NP_BARRIERS, TAIL_OPENERS};
 
 /// Longest tail allowed after a mark-less attribution ("…, Rahmani told the Aspen Security
 /// Forum on Tuesday.").

@@ -27,22 +27,15 @@ mod stances;
 
 use std::ops::Range;
 
-use byline_core::{EntityLabel, Quote, QuoteKind, Speaker, TextSpan, TokenKind};
+use byline_core::{Quote, QuoteKind, Speaker, TextSpan, TokenKind};
 
 use crate::claims::Claims;
-use crate::cues::{Cue, CueClass};
-use crate::marks::{QuotedPiece, find_quoted, has_quotation_marks, is_quotation_mark};
-use crate::speakers::{
-    Mention, MentionKind, Resolver, mention_after, sentence_subject, subject_before,
-};
+use crate::cues::CueClass;
+use crate::marks::{find_quoted, has_quotation_marks, is_quotation_mark};
+use crate::speakers::{Mention, MentionKind, Resolver};
 use crate::stage::Scope;
 use crate::view::ArticleView;
-use crate::words::{
-    AUXILIARIES, BE_FORMS, BETWEEN_SUBJECT_AND_CUE, COMPLEMENTIZERS, CONTINUING_PARTICIPLES,
-    INVERTING_CUES, NEGATIONS, NO_SPEAKER_WORDS, NOT_SAYING, NP_BARRIERS, PEOPLE_NOUNS,
-    PLAIN_SAYING, ROLE_NOUNS, SENTENCE_CONNECTIVES, STANCE_SPEECH_VERBS, SUBORDINATORS,
-    TAIL_OPENERS,
-};
+use crate::words::{PEOPLE_NOUNS, ROLE_NOUNS};
 
 /// The switches of the rules (see `QuotesConfig`).
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,12 @@
 //! The speech scope's filter: which reported content is something said, rather than an
 //! order, a commitment, a belief or the object of a report.
 
-use super::*;
+use std::ops::Range;
+
+use super::Extraction;
+use crate::words::{
+    AUXILIARIES, BE_FORMS, COMPLEMENTIZERS, INVERTING_CUES, PLAIN_SAYING, STANCE_SPEECH_VERBS,
+};
 
 impl Extraction<'_, '_> {
     /// Speech scope: whether the content of the cue at `cue` is something said. Quoted

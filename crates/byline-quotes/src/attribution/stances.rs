@@ -1,7 +1,11 @@
 //! Attribution-only rules: sentences whose verb is no cue, read as the subject's stance
 //! (PolNeAR's broad notion of attribution; on with `stances = true`).
 
-use super::*;
+use byline_core::TokenKind;
+
+use super::{Attribution, Candidate, Extraction};
+use crate::speakers::{MentionKind, sentence_subject};
+use crate::words::{BE_FORMS, BETWEEN_SUBJECT_AND_CUE, NP_BARRIERS, SENTENCE_CONNECTIVES};
 
 impl Extraction<'_, '_> {
     /// "Trump endorsed the plan.": a sentence whose subject is a name or a pronoun and
