@@ -369,3 +369,330 @@ impl Extraction<'_, '_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use byline_core::QuoteKind;
+
+    use crate::attribution::test_support::*;
+    use crate::stage::Scope;
+
+    #[test]
+    fn according_to_before_and_after() {
+        let text = "According to Dana Reyes, the mill will close next spring. \
+                    The union will fight the closure, according to Acme Workers Union.";
+        let found = quotes(
+            text,
+            &[
+                ("Dana Reyes", PER, "Dana Reyes"),
+                ("Acme Workers Union", ORG, "Acme Workers Union"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                q(
+                    "the mill will close next spring",
+                    QuoteKind::Indirect,
+                    "Dana Reyes",
+                    "Dana Reyes"
+                ),
+                q(
+                    "The union will fight the closure",
+                    QuoteKind::Indirect,
+                    "Acme Workers Union",
+                    "Acme Workers Union"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn indirect_speech_with_that_and_addressee() {
+        let text = "Governor Ruth Adler said on Tuesday that the roads would reopen. \
+                    Adler told reporters the repairs were finished.";
+        let found = quotes(
+            text,
+            &[
+                ("Ruth Adler", PER, "Ruth Adler"),
+                ("Adler", PER, "Ruth Adler"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                q(
+                    "that the roads would reopen",
+                    QuoteKind::Indirect,
+                    "Ruth Adler",
+                    "Ruth Adler"
+                ),
+                q(
+                    "the repairs were finished",
+                    QuoteKind::Indirect,
+                    "Adler",
+                    "Ruth Adler"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn warnings_and_beliefs_are_indirect_quotes() {
+        let text = "Nordbank warned that rates would rise. Its chief economist believes inflation has peaked.";
+        let found = quotes_in(Scope::Attribution, text, &[("Nordbank", ORG, "Nordbank")]);
+        assert_eq!(
+            found[0],
+            q(
+                "that rates would rise",
+                QuoteKind::Indirect,
+                "Nordbank",
+                "Nordbank"
+            )
+        );
+        assert_eq!(found[1].0, "inflation has peaked");
+        assert_eq!(found[1].2, "Its chief economist");
+    }
+
+    #[test]
+    fn relative_pronoun_is_the_mention_and_its_antecedent_the_name() {
+        let text = "The vote went to Nadia Petrov, who said the tax would be scrapped.";
+        let found = quotes(text, &[("Nadia Petrov", PER, "Nadia Petrov")]);
+        assert_eq!(
+            found,
+            [q(
+                "the tax would be scrapped",
+                QuoteKind::Indirect,
+                "who",
+                "Nadia Petrov"
+            )]
+        );
+    }
+
+    #[test]
+    fn time_phrase_between_subject_and_cue_is_skipped() {
+        let text = "The crowd cheered Carl Bremer, who on Tuesday warned that the dam was unsafe.";
+        let found = quotes(text, &[("Carl Bremer", PER, "Carl Bremer")]);
+        let warning = found.iter().find(|f| f.0 == "that the dam was unsafe");
+        assert_eq!(
+            warning.map(|f| f.3.as_str()),
+            Some("Carl Bremer"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn nested_attribution_gets_its_own_speaker() {
+        let text = "Mayor Jo Lind said Eriksen believes the budget is too small.";
+        let found = quotes_in(
+            Scope::Attribution,
+            text,
+            &[("Jo Lind", PER, "Jo Lind"), ("Eriksen", PER, "Eriksen")],
+        );
+        assert_eq!(
+            found,
+            [
+                q(
+                    "Eriksen believes the budget is too small",
+                    QuoteKind::Indirect,
+                    "Jo Lind",
+                    "Jo Lind"
+                ),
+                q(
+                    "the budget is too small",
+                    QuoteKind::Indirect,
+                    "Eriksen",
+                    "Eriksen"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn coordinated_attribution_ends_the_earlier_content() {
+        let text = "Ivo Brandt agreed that the ferry was late, but he said the crew had done \
+                    its best.";
+        let found = quotes_in(
+            Scope::Attribution,
+            text,
+            &[("Ivo Brandt", PER, "Ivo Brandt")],
+        );
+        assert_eq!(
+            quote_starting(&found, "that the ferry"),
+            Some(("that the ferry was late", "Ivo Brandt", "Ivo Brandt")),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "the crew"),
+            Some(("the crew had done its best", "he", "Ivo Brandt")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn according_to_a_document_by_an_organisation_credits_the_organisation() {
+        let text = "The vote was close, according to a count by the Harbour Gazette.";
+        let found = quotes(text, &[("the Harbour Gazette", ORG, "Harbour Gazette")]);
+        assert_eq!(
+            found,
+            [q(
+                "The vote was close",
+                QuoteKind::Indirect,
+                "the Harbour Gazette",
+                "Harbour Gazette"
+            )]
+        );
+    }
+
+    #[test]
+    fn wire_dateline_is_not_the_subject() {
+        let text = "BRIGHTPORT (Wire) - Mayor Ann Lee toured the flooded streets and said \
+                    the town would need help from the state.";
+        let found = quotes(
+            text,
+            &[
+                ("BRIGHTPORT", ORG, "Brightport"),
+                ("Ann Lee", PER, "Ann Lee"),
+            ],
+        );
+        assert_eq!(
+            quote_starting(&found, "the town").map(|f| f.2),
+            Some("Ann Lee"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn where_something_was_said_is_not_who_said_it() {
+        let text = "Tomas Vik in a long blog post said the league should expand.";
+        let found = quotes(text, &[("Tomas Vik", PER, "Tomas Vik")]);
+        assert_eq!(
+            quote_starting(&found, "the league").map(|f| f.2),
+            Some("Tomas Vik"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn speaker_who_goes_on_to_say_is_the_subject() {
+        let text = "Ella Moss praised the plan. She went on to say the costs were too high.";
+        let found = quotes(text, &[("Ella Moss", PER, "Ella Moss")]);
+        assert_eq!(
+            quote_starting(&found, "the costs").map(|f| (f.1, f.2)),
+            Some(("She", "Ella Moss")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_cue_chain_gives_one_record_per_content_span() {
+        let text = "Mara Voss said the harbour would reopen in May, adding that the fees \
+                    would stay the same.";
+        let found = quotes(text, &[("Mara Voss", PER, "Mara Voss")]);
+        assert_eq!(
+            found,
+            [
+                q(
+                    "the harbour would reopen in May",
+                    QuoteKind::Indirect,
+                    "Mara Voss",
+                    "Mara Voss"
+                ),
+                q(
+                    "that the fees would stay the same",
+                    QuoteKind::Indirect,
+                    "Mara Voss",
+                    "Mara Voss"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn to_is_never_a_speaker() {
+        let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
+                    whether she will run again. The levy would have more to say about the \
+                    harbour fees. Ann Lee declined to say whether the plant would close.";
+        let entities = [("Jo Roe", PER, "Jo Roe"), ("Ann Lee", PER, "Ann Lee")];
+        for scope in [Scope::Speech, Scope::Attribution] {
+            for f in quotes_in(scope, text, &entities) {
+                assert!(
+                    !f.2.eq_ignore_ascii_case("to") && !f.2.ends_with(" to"),
+                    "{f:?}"
+                );
+            }
+        }
+        let found = quotes_in(Scope::Attribution, text, &entities);
+        assert_eq!(
+            quote_starting(&found, "the dam").map(|f| f.1),
+            Some("Officials"),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "whether she").map(|f| f.2),
+            Some("Jo Roe"),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "about the harbour").map(|f| f.1),
+            Some("The levy"),
+            "{found:?}"
+        );
+        // The governing cue's quote holds the infinitive's content: no second copy.
+        let plant = found
+            .iter()
+            .filter(|f| f.0.ends_with("the plant would close"));
+        assert_eq!(plant.count(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_participle_infinitive_cue_keeps_the_sentence_speaker() {
+        let text = "“The roads are shut,” Ben Ode said, going on to say the schools would \
+                    stay closed.";
+        let found = quotes(text, &[("Ben Ode", PER, "Ben Ode")]);
+        assert_eq!(
+            quote_starting(&found, "the schools").map(|f| f.2),
+            Some("Ben Ode"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn learned_stance_cue_needs_its_content_right_after_it() {
+        let found = quotes_in(
+            Scope::Attribution,
+            "Vera Holm lambasted the new parking rules.",
+            &[("Vera Holm", PER, "Vera Holm")],
+        );
+        assert_eq!(
+            found,
+            [q(
+                "the new parking rules",
+                QuoteKind::Indirect,
+                "Vera Holm",
+                "Vera Holm"
+            )]
+        );
+        let found = quotes_in(
+            Scope::Attribution,
+            "Vera Holm learned of the plan from a neighbour.",
+            &[("Vera Holm", PER, "Vera Holm")],
+        );
+        assert_eq!(found, []);
+    }
+
+    #[test]
+    fn quantities_and_loose_groups_can_say_things() {
+        let text = "One in five voters in the valley say the new bridge came too late.";
+        let found = quotes(text, &[]);
+        assert_eq!(
+            found,
+            [q(
+                "the new bridge came too late",
+                QuoteKind::Indirect,
+                "One in five voters in the valley",
+                "One in five voters in the valley"
+            )]
+        );
+    }
+}

@@ -485,3 +485,259 @@ impl Extraction<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use byline_core::{EntityLabel, QuoteKind};
+
+    use crate::attribution::test_support::*;
+
+    #[test]
+    fn speaker_after_the_quote_with_curly_marks() {
+        let text = "Mara Voss spoke first.\n\n“The harbour will reopen in May,” Voss said.";
+        let found = quotes(
+            text,
+            &[("Mara Voss", PER, "Mara Voss"), ("Voss", PER, "Mara Voss")],
+        );
+        assert_eq!(
+            found,
+            [q(
+                "The harbour will reopen in May",
+                QuoteKind::Direct,
+                "Voss",
+                "Mara Voss"
+            )]
+        );
+    }
+
+    #[test]
+    fn inverted_speaker_with_straight_marks() {
+        let text = "\"We expect a long winter for the fleet,\" said Ilse Brandt.";
+        let found = quotes(text, &[("Ilse Brandt", PER, "Ilse Brandt")]);
+        assert_eq!(
+            found,
+            [q(
+                "We expect a long winter for the fleet",
+                QuoteKind::Direct,
+                "Ilse Brandt",
+                "Ilse Brandt"
+            )]
+        );
+    }
+
+    #[test]
+    fn speaker_before_the_quote_with_single_marks() {
+        let text = "Tomas Greer said: 'The bridge is safe to cross again.'";
+        let found = quotes(text, &[("Tomas Greer", PER, "Tomas Greer")]);
+        assert_eq!(
+            found,
+            [q(
+                "The bridge is safe to cross again.",
+                QuoteKind::Direct,
+                "Tomas Greer",
+                "Tomas Greer"
+            )]
+        );
+    }
+
+    #[test]
+    fn split_quote_gives_two_pieces_one_speaker() {
+        let text = "Anna Kovac arrived late. “We will win,” she said, “and soon.”";
+        let found = quotes(text, &[("Anna Kovac", PER, "Anna Kovac")]);
+        assert_eq!(
+            found,
+            [
+                q("We will win", QuoteKind::Direct, "she", "Anna Kovac"),
+                q("and soon.", QuoteKind::Direct, "she", "Anna Kovac"),
+            ]
+        );
+    }
+
+    #[test]
+    fn multi_paragraph_quote_keeps_its_speaker() {
+        let text = "Leo Marsh told the council: “The budget is tight this year.\n\n\
+                    “We will cut the festival and keep the libraries open.”\n\nThe vote is Monday.";
+        let found = quotes(text, &[("Leo Marsh", PER, "Leo Marsh")]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|f| f.3 == "Leo Marsh" && f.1 == QuoteKind::Direct)
+        );
+        assert_eq!(
+            found[1].0,
+            "We will cut the festival and keep the libraries open."
+        );
+    }
+
+    #[test]
+    fn partial_marks_make_a_mixed_quote() {
+        let text = "Ravi Shah said the plan was “a gift to polluters” and would fail.";
+        let found = quotes(text, &[("Ravi Shah", PER, "Ravi Shah")]);
+        assert_eq!(
+            found,
+            [q(
+                "the plan was “a gift to polluters” and would fail",
+                QuoteKind::Mixed,
+                "Ravi Shah",
+                "Ravi Shah"
+            )]
+        );
+    }
+
+    #[test]
+    fn role_description_linked_by_apposition() {
+        let text = "Ines Ortega, the health minister, opened the clinic.\n\n\
+                    “Every village will have a nurse by June,” the minister said.";
+        let found = quotes(text, &[("Ines Ortega", PER, "Ines Ortega")]);
+        assert_eq!(
+            found,
+            [q(
+                "Every village will have a nurse by June",
+                QuoteKind::Direct,
+                "the minister",
+                "Ines Ortega"
+            )]
+        );
+    }
+
+    #[test]
+    fn unlinked_role_description_keeps_its_text() {
+        let text = "“We are reviewing the recall,” a spokesperson for Acme Corp said.";
+        let found = quotes(text, &[("Acme Corp", ORG, "Acme Corp")]);
+        assert_eq!(
+            found,
+            [q(
+                "We are reviewing the recall",
+                QuoteKind::Direct,
+                "a spokesperson for Acme Corp",
+                "a spokesperson for Acme Corp"
+            )]
+        );
+    }
+
+    #[test]
+    fn paragraph_run_of_quotes_keeps_the_last_named_speaker() {
+        let text = "Kofi Mensah met Lena Berg on Friday. “Trade is up,” Berg said.\n\n\
+                    “Exports to the north doubled in a single year.”";
+        let found = quotes(
+            text,
+            &[
+                ("Kofi Mensah", PER, "Kofi Mensah"),
+                ("Lena Berg", PER, "Lena Berg"),
+                ("Berg", PER, "Lena Berg"),
+            ],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].3, "Lena Berg");
+    }
+
+    #[test]
+    fn pronoun_in_a_run_of_quotes_takes_the_last_named_speaker() {
+        let text = "“Prices will fall,” Mia Holt said, pointing to Jon Park's report.\n\n\
+                    “People will feel it by winter,” she added.";
+        let found = quotes(
+            text,
+            &[("Mia Holt", PER, "Mia Holt"), ("Jon Park", PER, "Jon Park")],
+        );
+        assert_eq!(found.last().map(|f| f.3.as_str()), Some("Mia Holt"));
+    }
+
+    #[test]
+    fn scare_quotes_and_titles_are_not_quotes() {
+        let text = "The so-called “peace plan” was mocked. His memoir, “The Long Road Home,” sold well. \
+                    The bookmakers' odds looked 'silly' to fans.";
+        assert_eq!(quotes(text, &[]), []);
+    }
+
+    #[test]
+    fn apostrophes_never_derail_later_quotes() {
+        let text = "The ’90s were Qatar’s decade and the bookmakers' favourite era.\n\n\
+                    “It was a golden age for us,” said Sami Nasser.";
+        let found = quotes(
+            text,
+            &[
+                ("Sami Nasser", PER, "Sami Nasser"),
+                ("Qatar", EntityLabel::Location, "Qatar"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [q(
+                "It was a golden age for us",
+                QuoteKind::Direct,
+                "Sami Nasser",
+                "Sami Nasser"
+            )]
+        );
+    }
+
+    #[test]
+    fn long_apposition_after_the_quote_keeps_the_name() {
+        let text = "“The bridge will not open before spring,” Anne Roe, an adviser to the \
+                    mayor on transport and housing, said on Monday.";
+        let found = quotes(text, &[("Anne Roe", PER, "Anne Roe")]);
+        assert_eq!(
+            found,
+            [q(
+                "The bridge will not open before spring",
+                QuoteKind::Direct,
+                "Anne Roe",
+                "Anne Roe"
+            )]
+        );
+    }
+
+    #[test]
+    fn unattributed_quote_belongs_to_the_name_opening_its_sentence() {
+        let text = "Ruth Adler spoke for an hour.\n\nLater, Sven Dahl thanked the volunteers \
+                    and ended with a line of his own, “We owe this bridge to all of you.”";
+        let found = quotes(
+            text,
+            &[
+                ("Ruth Adler", PER, "Ruth Adler"),
+                ("Sven Dahl", PER, "Sven Dahl"),
+            ],
+        );
+        assert_eq!(
+            quote_starting(&found, "We owe").map(|f| f.2),
+            Some("Sven Dahl"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn speaker_after_the_quote_with_a_verb_outside_the_lexicon() {
+        let text = "The ferry was late again.\n\n“Nobody told us a thing,” Ilse Brandt grumbled.";
+        let found = quotes(text, &[("Ilse Brandt", PER, "Ilse Brandt")]);
+        assert_eq!(
+            found,
+            [q(
+                "Nobody told us a thing",
+                QuoteKind::Direct,
+                "Ilse Brandt",
+                "Ilse Brandt"
+            )]
+        );
+    }
+
+    #[test]
+    fn unattributed_quote_takes_the_speaker_named_after_it_not_the_previous_paragraph() {
+        let text = "“The dam is safe,” said Omar Reyes.\n\n\
+                    Downstream the mood was different. “We have sandbags on every porch \
+                    and nobody sleeps at night any more,” Lena Ortiz, who runs the bakery, \
+                    wrote in a letter to the council.";
+        let found = quotes(
+            text,
+            &[
+                ("Omar Reyes", PER, "Omar Reyes"),
+                ("Lena Ortiz", PER, "Lena Ortiz"),
+            ],
+        );
+        let second = found
+            .iter()
+            .find(|f| f.0.starts_with("We have sandbags"))
+            .unwrap_or_else(|| panic!("second quote not found: {found:?}"));
+        assert_eq!(second.3, "Lena Ortiz");
+    }
+}

@@ -218,3 +218,86 @@ impl Extraction<'_, '_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use byline_core::QuoteKind;
+
+    use crate::attribution::test_support::*;
+
+    #[test]
+    fn markless_quote_in_an_article_without_marks_is_direct() {
+        let text = "Envoy Pia Lund arrived in the capital.\n\n\
+                    We believe there is room for a deal, Lund said. Talks resume Friday.";
+        let found = quotes(
+            text,
+            &[("Pia Lund", PER, "Pia Lund"), ("Lund", PER, "Pia Lund")],
+        );
+        assert_eq!(
+            found,
+            [q(
+                "We believe there is room for a deal",
+                QuoteKind::Direct,
+                "Lund",
+                "Pia Lund"
+            )]
+        );
+    }
+
+    #[test]
+    fn markless_quote_with_addressee_and_participle_tail() {
+        let text = "Omar Haddad spoke on Monday.\n\nThe decision was rushed and it shows, \
+                    he told parliament this week, adding that he had warned the cabinet.";
+        let found = quotes(text, &[("Omar Haddad", PER, "Omar Haddad")]);
+        assert_eq!(
+            found[0],
+            q(
+                "The decision was rushed and it shows",
+                QuoteKind::Direct,
+                "he",
+                "Omar Haddad"
+            )
+        );
+        assert_eq!(
+            found[1],
+            q(
+                "that he had warned the cabinet",
+                QuoteKind::Indirect,
+                "he",
+                "Omar Haddad"
+            )
+        );
+    }
+
+    #[test]
+    fn paragraph_opened_by_a_name_and_a_colon_is_that_speaker_s_line() {
+        let text = "The panel met on Friday.\n\nNora Quist: The tunnel is safe and it will \
+                    stay open all winter.\n\nThe meeting ended at noon.";
+        let found = quotes(text, &[("Nora Quist", PER, "Nora Quist")]);
+        assert_eq!(
+            found,
+            [q(
+                "The tunnel is safe and it will stay open all winter",
+                QuoteKind::Direct,
+                "Nora Quist",
+                "Nora Quist"
+            )]
+        );
+    }
+
+    #[test]
+    fn transcript_speaker_in_capitals_gets_the_line() {
+        let text = "The interview went on.\n\nHOLM: Do you think the harbour can reopen by \
+                    May?\n\nThe answer came quickly.";
+        let found = quotes(text, &[]);
+        assert_eq!(
+            found,
+            [q(
+                "Do you think the harbour can reopen by May",
+                QuoteKind::Direct,
+                "HOLM",
+                "HOLM"
+            )]
+        );
+    }
+}

@@ -58,3 +58,38 @@ impl Extraction<'_, '_> {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::attribution::test_support::*;
+    use crate::stage::Scope;
+
+    #[test]
+    fn speech_scope_keeps_what_was_said_and_drops_the_rest() {
+        let text = "Nordbank warned that rates would rise. Its chief economist believes \
+                    inflation has peaked. The mayor urged residents to leave the valley. \
+                    The council pledged to rebuild the old stone bridge. Acme reported a jump in sales. \
+                    Ann Lee declined to say whether the plant would close. Ann Lee did not \
+                    say when the plant would close. Officials agreed that the dam was safe.";
+        let entities = [
+            ("Nordbank", ORG, "Nordbank"),
+            ("Acme", ORG, "Acme"),
+            ("Ann Lee", PER, "Ann Lee"),
+        ];
+        let speech = quotes(text, &entities);
+        let said: Vec<&str> = speech.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(said, ["that rates would rise"], "{speech:?}");
+        // The attribution scope keeps the belief, the order, the commitment, the report
+        // and the stance.
+        let all = quotes_in(Scope::Attribution, text, &entities);
+        for start in [
+            "inflation",
+            "residents to leave",
+            "to rebuild",
+            "a jump",
+            "that the dam",
+        ] {
+            assert!(quote_starting(&all, start).is_some(), "{start}: {all:?}");
+        }
+    }
+}
