@@ -104,6 +104,8 @@ pub(crate) const BETWEEN_SUBJECT_AND_CUE: WordList = WordList {
         "never",
         "always",
         "apparently",
+        "not",
+        "n't",
     ],
 };
 

@@ -91,5 +91,12 @@ mod tests {
         ] {
             assert!(quote_starting(&all, start).is_some(), "{start}: {all:?}");
         }
+        // A negated cue keeps its subject ("did not say" is Ann Lee's, not "Ann Lee did
+        // not"'s).
+        assert_eq!(
+            quote_starting(&all, "when the plant").map(|f| f.1),
+            Some("Ann Lee"),
+            "{all:?}"
+        );
     }
 }
