@@ -147,7 +147,33 @@ pub(crate) fn subject_before(
     {
         return Some(speaker);
     }
-    Some(mention)
+    Some(joint_subject(view, mention, floor))
+}
+
+/// "The US and UK have accused …": two names joined by "and" speak together, so the
+/// mention covers both (a description, whose name is its text).
+fn joint_subject(view: &ArticleView<'_>, mention: Mention, floor: usize) -> Mention {
+    let start = mention.tokens.start;
+    let named = |e: usize| {
+        matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization | EntityLabel::Location
+        )
+    };
+    if !matches!(mention.kind, MentionKind::Entity(e) if named(e))
+        || start < floor + 2
+        || !view.is(start - 1, "and")
+    {
+        return mention;
+    }
+    match view.entity(start - 2).filter(|&e| named(e)) {
+        Some(e) if view.entity_tokens(e).start >= floor => Mention {
+            tokens: view.entity_tokens(e).start..mention.tokens.end,
+            kind: MentionKind::Description,
+            relative: mention.relative,
+        },
+        _ => mention,
+    }
 }
 
 /// "Jane Doe, the minister, said" / "Jones, 45, said": the subject before an apposition

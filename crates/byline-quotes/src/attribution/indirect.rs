@@ -176,18 +176,21 @@ impl Extraction<'_, '_> {
             }
             None => return None,
         };
-        let mention =
-            if found_cue.noun_like && !strong_subject(&mention) && !loose_subject && !infinitive {
-                // "Most voters in the valley say …": the noun phrase before a bare "say" is
-                // only its tail; the whole clause opening is the speaker.
-                if view.is(i, "say") && !view.is_in(i - 1, &["a", "the", "no", "any"]) {
-                    self.clause_before(range.start, i)?
-                } else {
-                    return None;
-                }
+        let mention = if found_cue.noun_like
+            && !strong_subject(view, &mention)
+            && !loose_subject
+            && !infinitive
+        {
+            // "Most voters in the valley say …": the noun phrase before a bare "say" is
+            // only its tail; the whole clause opening is the speaker.
+            if view.is(i, "say") && !view.is_in(i - 1, &["a", "the", "no", "any"]) {
+                self.clause_before(range.start, i)?
             } else {
-                mention
-            };
+                return None;
+            }
+        } else {
+            mention
+        };
         let mut k = i + 1;
         if found_cue.takes_addressee
             && let Some(object) = mention_after(view, k, range.end)
@@ -372,7 +375,7 @@ impl Extraction<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use byline_core::QuoteKind;
+    use byline_core::{EntityLabel, QuoteKind};
 
     use crate::attribution::test_support::*;
     use crate::stage::Scope;
@@ -605,6 +608,23 @@ mod tests {
                     "Mara Voss"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn coordinated_names_are_joint_speakers() {
+        let text = "The US and UK have claimed that the vote was hacked.";
+        let found = quotes(
+            text,
+            &[
+                ("US", EntityLabel::Location, "United States"),
+                ("UK", EntityLabel::Location, "United Kingdom"),
+            ],
+        );
+        assert_eq!(
+            quote_starting(&found, "that the vote").map(|f| (f.1, f.2)),
+            Some(("US and UK", "US and UK")),
+            "{found:?}"
         );
     }
 

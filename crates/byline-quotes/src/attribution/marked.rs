@@ -383,7 +383,7 @@ impl Extraction<'_, '_> {
             }
             if let Some(found_cue) = view.cue(c) {
                 if let Some(mention) = subject_before(view, c, floor)
-                    && (!found_cue.noun_like || strong_subject(&mention))
+                    && (!found_cue.noun_like || strong_subject(view, &mention))
                 {
                     return Some(Found {
                         resumes: None,

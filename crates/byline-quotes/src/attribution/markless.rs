@@ -174,7 +174,7 @@ impl Extraction<'_, '_> {
             if mention.tokens.start != j && !titled(view, &mention, j) {
                 return None;
             }
-            if noun_like(view, k) && !strong_subject(&mention) {
+            if noun_like(view, k) && !strong_subject(view, &mention) {
                 return None;
             }
             (mention, k, k + 1)

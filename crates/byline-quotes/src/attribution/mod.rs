@@ -258,6 +258,25 @@ fn noun_like(view: &ArticleView<'_>, i: usize) -> bool {
 }
 
 /// A subject clear enough to read a noun-like cue ("claims", "calls") as a verb.
-fn strong_subject(mention: &Mention) -> bool {
-    matches!(mention.kind, MentionKind::Entity(_) | MentionKind::Pronoun)
+fn strong_subject(view: &ArticleView<'_>, mention: &Mention) -> bool {
+    match mention.kind {
+        MentionKind::Entity(_) | MentionKind::Pronoun => true,
+        // "The US and UK claim …": names joined by "and".
+        MentionKind::Description => {
+            let tokens = mention.tokens.clone();
+            let (first, last) = match (tokens.clone().next(), tokens.clone().last()) {
+                (Some(a), Some(b)) => (view.entity(a), view.entity(b)),
+                _ => return false,
+            };
+            first.is_some()
+                && last.is_some()
+                && first != last
+                && tokens
+                    .clone()
+                    .any(|t| view.entity(t).is_none() && view.is(t, "and"))
+                && tokens
+                    .clone()
+                    .all(|t| view.entity(t).is_some() || view.is(t, "and"))
+        }
+    }
 }
