@@ -25,13 +25,15 @@ impl Extraction<'_, '_> {
         if view.is(content.start, "to") || view.is_in(cue, STANCE_SPEECH_VERBS) {
             return false;
         }
-        let window = content.start..content.end.min(content.start + 12);
-        if window.clone().any(|t| view.is(t, "to")) && !self.clause_like(window.clone()) {
-            return false;
+        // After the classic verbs of saying, whatever follows is what was said ("said he
+        // plans to run"); an order after them comes with its addressee, and so starts
+        // with "to" ("told his aides to …").
+        if view.is_any(cue, INVERTING_CUES) || view.is_in(cue, PLAIN_SAYING) {
+            return true;
         }
-        view.is_any(cue, INVERTING_CUES)
-            || view.is_in(cue, PLAIN_SAYING)
-            || self.clause_like(window)
+        // Elsewhere an object and an infinitive is an order or a request ("urged
+        // residents to leave"), and a noun phrase alone is no speech.
+        self.clause_like(content.start..content.end.min(content.start + 12))
     }
 
     /// Whether `range` reads as a clause: it opens with a complementizer, or holds a
