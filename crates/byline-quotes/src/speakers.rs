@@ -15,8 +15,8 @@ use byline_core::{EntityLabel, Speaker};
 use crate::marks::is_quotation_mark;
 use crate::view::ArticleView;
 use crate::words::{
-    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, LEADING_VERBS, NP_BARRIERS, POST_HEAD,
-    PRONOUNS, ROLE_NOUNS, TIME_WORDS,
+    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, LEADING_VERBS, NP_BARRIERS, PEOPLE_NOUNS,
+    POST_HEAD, PRONOUNS, ROLE_NOUNS, TIME_WORDS,
 };
 
 /// Longest noun phrase (in tokens) taken as a speaker description.
@@ -324,6 +324,20 @@ pub(crate) fn noun_phrase_ending_at(
             break;
         }
     }
+    // "a spokesperson for the agency": the phrase is headed by the person before the
+    // preposition, not by what they speak for.
+    if start >= floor + 2
+        && view.is_in(start - 1, &["for", "of", "at", "from", "with"])
+        && let Some(head) = noun_phrase_ending_at(view, start - 2, floor)
+        && head.kind == MentionKind::Description
+        && (view.is_any(start - 2, ROLE_NOUNS) || view.is_any(start - 2, PEOPLE_NOUNS))
+    {
+        return Some(Mention {
+            tokens: head.tokens.start..j + 1,
+            kind: MentionKind::Description,
+            relative: None,
+        });
+    }
     Some(Mention {
         tokens: start..j + 1,
         kind: MentionKind::Description,
@@ -394,6 +408,34 @@ pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> O
             MentionKind::Description
         },
         relative: None,
+    })
+}
+
+/// How many earlier entities "the department" looks back through for its organisation.
+const ORGANISATION_LOOKBACK: usize = 50;
+
+/// "the department" after "US State Department": a bare "the" and a common noun that
+/// ends the name of an organisation named earlier stands for it (the latest such).
+fn named_organisation(view: &ArticleView<'_>, mention: &Mention, head: usize) -> Option<usize> {
+    let tokens = mention.tokens.clone();
+    if tokens.len() != 2
+        || !view.is(tokens.start, "the")
+        || head + 1 != tokens.end
+        || view.is_capitalised(head)
+    {
+        return None;
+    }
+    let before = view.tokens[tokens.start].start;
+    let earlier = view.entities.partition_point(|e| e.end <= before);
+    let word = view.word(head);
+    (0..earlier).rev().take(ORGANISATION_LOOKBACK).find(|&e| {
+        let entity = &view.entities[e];
+        entity.label == EntityLabel::Organization
+            && entity
+                .name
+                .rsplit(' ')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(word))
     })
 }
 
@@ -563,6 +605,11 @@ impl Resolver {
                     Some(e) => (
                         view.entities[e].name.clone(),
                         Some(EntityLabel::Person),
+                        true,
+                    ),
+                    None if let Some(e) = named_organisation(view, mention, head) => (
+                        view.entities[e].name.clone(),
+                        Some(EntityLabel::Organization),
                         true,
                     ),
                     None if inner_person.is_some() && !view.is_any(head, ROLE_NOUNS) => {

@@ -629,6 +629,34 @@ mod tests {
     }
 
     #[test]
+    fn a_description_keeps_its_phrase_and_names_the_organisation_it_echoes() {
+        let text = "A spokesperson for the agency said the dam was safe. The US State \
+                    Department said the envoy would travel. The department said talks would \
+                    resume.";
+        let found = quotes(
+            text,
+            &[(
+                "US State Department",
+                EntityLabel::Organization,
+                "US State Department",
+            )],
+        );
+        assert_eq!(
+            quote_starting(&found, "the dam").map(|f| (f.1, f.2)),
+            Some((
+                "A spokesperson for the agency",
+                "A spokesperson for the agency"
+            )),
+            "{found:?}"
+        );
+        assert_eq!(
+            quote_starting(&found, "talks would").map(|f| (f.1, f.2)),
+            Some(("The department", "US State Department")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn to_is_never_a_speaker() {
         let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
                     whether she will run again. The levy would have more to say about the \
