@@ -240,9 +240,11 @@ mod tests {
             pieces in proptest::collection::vec(adversarial_piece(), 1..600),
             spaces in proptest::collection::vec(proptest::bool::weighted(0.8), 1..8),
             stances in proptest::bool::ANY,
+            attribution in proptest::bool::ANY,
         ) {
             let text = join(&pieces, &spaces);
-            let config = QuotesConfig { stances, ..QuotesConfig::default() };
+            let scope = if attribution { Scope::Attribution } else { Scope::Speech };
+            let config = QuotesConfig { scope, stances, ..QuotesConfig::default() };
             assert_bounded(&text, config);
         }
 
@@ -282,6 +284,7 @@ mod tests {
             assert_bounded(
                 &text,
                 QuotesConfig {
+                    scope: Scope::Attribution,
                     stances: true,
                     ..QuotesConfig::default()
                 },
