@@ -1,7 +1,10 @@
 //! Quotations whose marks were lost: a paragraph opened by a name and a colon (`Jo Roe:
 //! …`), and `<clause>, <speaker> <speech verb> [short tail].` at the end of a sentence.
 //! They are `direct` when the article has no quotation marks at all and `indirect`
-//! otherwise, where this is reported speech. Neither runs past its sentence or paragraph.
+//! otherwise, where this is reported speech. With the marks lost, the sentences after a
+//! mark-less quote go on with it to the end of its paragraph, never past it.
+
+use std::ops::Range;
 
 use byline_core::{EntityLabel, QuoteKind, TokenKind};
 
@@ -11,7 +14,9 @@ use super::{
 };
 use crate::marks::is_quotation_mark;
 use crate::speakers::{Mention, MentionKind, mention_after, subject_before};
-use crate::words::{CONTINUING_PARTICIPLES, INVERTING_CUES, NP_BARRIERS, TAIL_OPENERS};
+use crate::words::{
+    CONTINUING_PARTICIPLES, INVERTING_CUES, NP_BARRIERS, PLAIN_SAYING, TAIL_OPENERS,
+};
 
 /// Longest tail allowed after a mark-less attribution ("…, Rahmani told the Aspen Security
 /// Forum on Tuesday.").
@@ -130,6 +135,10 @@ impl Extraction<'_, '_> {
                     cue: Some(found.cue.clone()),
                     attribution: Attribution::Mention(found.mention),
                 });
+                let head = self.candidates.len() - 1;
+                if kind == QuoteKind::Direct {
+                    self.markless_continuation(s, head, found.cue.clone());
+                }
                 if let Some(resume) = found.resumes {
                     let rest = self.trim_content(resume..range.end, true);
                     if self.has_words(rest.clone(), 2) {
@@ -144,6 +153,45 @@ impl Extraction<'_, '_> {
                 }
                 break;
             }
+        }
+    }
+
+    /// `We believe there is no military solution, Khalilzad said. Ultimately, there must
+    /// be a settlement.`: with the marks lost, the sentences after a mark-less quote in
+    /// its paragraph go on with it (one quotation, one speaker, as the closing mark would
+    /// have shown), up to a sentence with a verb of saying of its own. Another cue in
+    /// them ("We promised growth") is still the speaker's words, not a new quote.
+    fn markless_continuation(&mut self, s: usize, head: usize, cue: Range<usize>) {
+        let view = self.view;
+        let sentences = &view.analysis.sentences;
+        let paragraph = sentences[s].paragraph;
+        for next in sentences[s + 1..]
+            .iter()
+            .take_while(|sentence| sentence.paragraph == paragraph)
+        {
+            let range = next.tokens.clone();
+            // A verb of saying proper ("Ortega said …") attributes a sentence of its own;
+            // other speech and stance verbs ("We promised growth …") are still the
+            // speaker's words.
+            let own_attribution = range.clone().any(|t| {
+                view.is_any(t, INVERTING_CUES)
+                    || view.is_in(t, PLAIN_SAYING)
+                    || (view.is(t, "according") && view.is(t + 1, "to"))
+            });
+            if own_attribution || self.any_used(range.clone()) {
+                break;
+            }
+            let content = self.trim_content(range.clone(), true);
+            if !self.has_words(content.clone(), 2) {
+                break;
+            }
+            self.claim(range);
+            self.candidates.push(Candidate {
+                content,
+                kind: QuoteKind::Direct,
+                cue: Some(cue.clone()),
+                attribution: Attribution::SameAs(head),
+            });
         }
     }
 
@@ -227,8 +275,9 @@ mod tests {
 
     #[test]
     fn markless_quote_in_an_article_without_marks_is_direct() {
+        // The next paragraph is narrative again: the quote does not run into it.
         let text = "Envoy Pia Lund arrived in the capital.\n\n\
-                    We believe there is room for a deal, Lund said. Talks resume Friday.";
+                    We believe there is room for a deal, Lund said.\n\nTalks resume Friday.";
         let found = quotes(
             text,
             &[("Pia Lund", PER, "Pia Lund"), ("Lund", PER, "Pia Lund")],
@@ -241,6 +290,54 @@ mod tests {
                 "Lund",
                 "Pia Lund"
             )]
+        );
+    }
+
+    #[test]
+    fn a_markless_quote_goes_on_to_the_end_of_its_paragraph() {
+        let text = "Envoy Pia Lund arrived in the capital.\n\n\
+                    We believe there is room for a deal, Lund said. We promised growth to \
+                    the valley and we will deliver it.\n\n\
+                    The talks stalled, Omar Haddad said. Ines Ortega said the army was ready.";
+        let found = quotes(
+            text,
+            &[
+                ("Pia Lund", PER, "Pia Lund"),
+                ("Lund", PER, "Pia Lund"),
+                ("Omar Haddad", PER, "Omar Haddad"),
+                ("Ines Ortega", PER, "Ines Ortega"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                q(
+                    "We believe there is room for a deal",
+                    QuoteKind::Direct,
+                    "Lund",
+                    "Pia Lund"
+                ),
+                // A stance verb inside it does not start a quote of its own.
+                q(
+                    "We promised growth to the valley and we will deliver it",
+                    QuoteKind::Direct,
+                    "Lund",
+                    "Pia Lund"
+                ),
+                q(
+                    "The talks stalled",
+                    QuoteKind::Direct,
+                    "Omar Haddad",
+                    "Omar Haddad"
+                ),
+                // An attribution of its own ends the run.
+                q(
+                    "the army was ready",
+                    QuoteKind::Indirect,
+                    "Ines Ortega",
+                    "Ines Ortega"
+                ),
+            ]
         );
     }
 
