@@ -75,6 +75,15 @@ pub(crate) fn subject_before(
             }
         }
     }
+    // "Rep. Trey Gowdy (R-S.C.) said": a parenthesis between the subject and its verb.
+    if view.word(j) == ")"
+        && let Some(open) = (j.saturating_sub(8).max(floor)..j)
+            .rev()
+            .find(|&t| view.word(t) == "(")
+        && open > floor
+    {
+        j = open - 1;
+    }
     // "Jones on Tuesday said", "who in the past has described": a time phrase between
     // the subject and its verb is not the subject.
     if view.is_any(j, TIME_WORDS) {

@@ -657,6 +657,17 @@ mod tests {
     }
 
     #[test]
+    fn a_party_tag_between_the_name_and_the_cue_is_skipped() {
+        let text = "Rep. Ana Ruiz (D-Ore.) said the budget was a sham.";
+        let found = quotes(text, &[("Ana Ruiz", PER, "Ana Ruiz")]);
+        assert_eq!(
+            quote_starting(&found, "the budget").map(|f| f.2),
+            Some("Ana Ruiz"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn to_is_never_a_speaker() {
         let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
                     whether she will run again. The levy would have more to say about the \
