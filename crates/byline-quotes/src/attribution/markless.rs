@@ -15,7 +15,8 @@ use super::{
 use crate::marks::is_quotation_mark;
 use crate::speakers::{Mention, MentionKind, mention_after, subject_before};
 use crate::words::{
-    CONTINUING_PARTICIPLES, INVERTING_CUES, NP_BARRIERS, PLAIN_SAYING, TAIL_OPENERS,
+    AUXILIARIES, BE_FORMS, CONTINUING_PARTICIPLES, INVERTING_CUES, NP_BARRIERS, PLAIN_SAYING,
+    TAIL_OPENERS,
 };
 
 /// Longest tail allowed after a mark-less attribution ("…, Rahmani told the Aspen Security
@@ -242,10 +243,13 @@ impl Extraction<'_, '_> {
         while t < end && t - tail <= MAX_TAIL_TOKENS {
             let w = view.word(t);
             if w == "," {
-                // "…, the minister said, the talks will resume" goes on with the quote;
-                // "…, she said, as violence raged" or ", adding that …" does not.
-                let resumes =
-                    !view.is_any(t + 1, CONTINUING_PARTICIPLES) && !view.is_any(t + 1, NP_BARRIERS);
+                // "…, the minister said, the talks will resume" goes on with the quote, and
+                // so does the verb of a split clause ("Acts of protest, he said, are acts
+                // of patriotism"); "…, she said, as violence raged" or ", adding that …"
+                // does not.
+                let verb = view.is_any(t + 1, BE_FORMS) || view.is_in(t + 1, AUXILIARIES);
+                let resumes = !view.is_any(t + 1, CONTINUING_PARTICIPLES)
+                    && (verb || !view.is_any(t + 1, NP_BARRIERS));
                 return Some(Found {
                     mention,
                     cue: cue_at..cue_at + 1,
@@ -336,6 +340,31 @@ mod tests {
                     QuoteKind::Indirect,
                     "Ines Ortega",
                     "Ines Ortega"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_attribution_inside_the_clause_splits_it_in_two_pieces() {
+        let text = "Omar Haddad spoke on Monday.\n\nThe new bridge, Haddad said, is the best \
+                    thing to happen to the valley in years.";
+        let found = quotes(
+            text,
+            &[
+                ("Omar Haddad", PER, "Omar Haddad"),
+                ("Haddad", PER, "Omar Haddad"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                q("The new bridge", QuoteKind::Direct, "Haddad", "Omar Haddad"),
+                q(
+                    "is the best thing to happen to the valley in years",
+                    QuoteKind::Direct,
+                    "Haddad",
+                    "Omar Haddad"
                 ),
             ]
         );
