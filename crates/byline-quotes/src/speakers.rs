@@ -196,6 +196,20 @@ fn apposed_subject(view: &ArticleView<'_>, comma: usize, floor: usize) -> Option
     if k <= floor || view.word(k) != "," || k + 1 >= comma {
         return None;
     }
+    // "The state's campaign chairman, Phil Lovas, said": the name between the commas
+    // is the subject, the description before it its apposition.
+    if let Some(e) = view.entity(comma - 1).filter(|&e| {
+        matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization
+        ) && view.entity_tokens(e) == (k + 1..comma)
+    }) {
+        return Some(Mention {
+            tokens: k + 1..comma,
+            kind: MentionKind::Entity(e),
+            relative: None,
+        });
+    }
     let opener = k + 1;
     let apposition_like = view.is_any(opener, DETERMINERS)
         || view.is_in(

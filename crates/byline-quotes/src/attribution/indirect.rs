@@ -668,6 +668,17 @@ mod tests {
     }
 
     #[test]
+    fn a_name_between_commas_after_its_description_is_the_subject() {
+        let text = "The union's chief negotiator, Ida Berg, said the strike would go on.";
+        let found = quotes(text, &[("Ida Berg", PER, "Ida Berg")]);
+        assert_eq!(
+            quote_starting(&found, "the strike").map(|f| f.1),
+            Some("Ida Berg"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn to_is_never_a_speaker() {
         let text = "Officials were quick to say the dam was safe. Jo Roe has yet to say \
                     whether she will run again. The levy would have more to say about the \
