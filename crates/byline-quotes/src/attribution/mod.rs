@@ -24,7 +24,7 @@
 //!
 //! **Linear on any input.** Every rule's scan is bounded by a window, by a claimed token
 //! or by an index built once per article (`Claims`, the view's mark and paragraph
-//! indexes, the resolver's name indexes); reported speech nests one level deep and runs at
+//! indexes, the resolver's name indexes); reported speech nests at most three deep and runs at
 //! most `MAX_REPORTED_TOKENS`. So time is linear in the article, and quotes, speakers and
 //! cues together span at most a small constant times its length (checked by the property
 //! tests in `stage`).
@@ -95,13 +95,14 @@ struct Extraction<'v, 'a> {
     sentence_speaker: Vec<Option<Mention>>,
     candidates: Vec<Candidate>,
     marks_present: bool,
-    /// How many reported-speech contents the token lies in (0, 1 or 2). Content is left
-    /// unclaimed for a nested attribution ("X said Y believes B"), but only one level
-    /// deep: a cue inside nested content starts nothing, so that a run of cues with no
-    /// full stop ("… Smith said … Smith said …") cannot stack one quote per cue over the
-    /// same words, and reported speech covers each token at most twice. (Ending the
-    /// nested quote at a deeper cue and chaining on was tried; on PolNeAR dev it gave
-    /// more spurious quotes and no more right speakers.)
+    /// How many reported-speech contents the token lies in (0 to `MAX_REPORTED_DEPTH`).
+    /// Content is left unclaimed for a nested attribution ("X said Y believes B"), but
+    /// only so deep: a cue inside the deepest content starts nothing, so that a run of
+    /// cues with no full stop ("… Smith said … Smith said …") cannot stack one quote per
+    /// cue over the same words, and reported speech covers each token at most
+    /// `MAX_REPORTED_DEPTH` times. (Ending the nested quote at a deeper cue and chaining
+    /// on was tried; on PolNeAR dev it gave more spurious quotes and no more right
+    /// speakers.)
     reported: Vec<u8>,
 }
 
