@@ -14,7 +14,7 @@ use crate::speakers::{Mention, MentionKind, mention_after, sentence_subject, sub
 use crate::stage::Scope;
 use crate::words::{
     AUXILIARIES, BE_FORMS, CONTINUING_PARTICIPLES, NEGATIONS, NO_SPEAKER_WORDS, NOT_SAYING,
-    SENTENCE_CONNECTIVES, SUBORDINATORS, TAIL_OPENERS,
+    PEOPLE_NOUNS, ROLE_NOUNS, SENTENCE_CONNECTIVES, SUBORDINATORS, TAIL_OPENERS,
 };
 
 /// How deep reported speech nests ("X said Y told Z that B" is three deep). Each level
@@ -150,8 +150,30 @@ impl Extraction<'_, '_> {
                 self.infinitive_subject(s, range.start, i - 1)
                     .filter(|m| !view.is_in(m.tokens.start, NO_SPEAKER_WORDS))?
             }
+            // "Some senators vented … and said that …": the sentence's subject, a name or a
+            // pronoun, or else a description of people opening the sentence.
             None if i > range.start + 2 && view.is_in(i - 1, &["and", "but"]) => {
-                sentence_subject(view, range.start, i - 1)?
+                let mut opening = range.start;
+                while opening < i && opening < range.start + 3 {
+                    if !view.is_any(opening, SENTENCE_CONNECTIVES) {
+                        break;
+                    }
+                    opening += 1;
+                }
+                sentence_subject(view, range.start, i - 1).or_else(|| {
+                    let m = mention_after(view, opening, i - 1)
+                        .filter(|m| m.kind == MentionKind::Description)?;
+                    // The phrase ends at its last word for people ("Some residents
+                    // grumbled" reads on into the verb).
+                    let head =
+                        m.tokens.clone().rev().find(|&t| {
+                            view.is_any(t, PEOPLE_NOUNS) || view.is_any(t, ROLE_NOUNS)
+                        })?;
+                    Some(Mention {
+                        tokens: m.tokens.start..head + 1,
+                        ..m
+                    })
+                })?
             }
             // "Sandra Inman, a supporter from Jackson, Miss., said …": a subject too
             // long to parse; the sentence's first name is the best guess.
@@ -679,6 +701,17 @@ mod tests {
         assert_eq!(
             quote_starting(&found, "the strike").map(|f| f.1),
             Some("Ida Berg"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_second_verb_after_and_keeps_a_described_subject() {
+        let text = "Some residents grumbled about the noise and said that the depot should move.";
+        let found = quotes(text, &[]);
+        assert_eq!(
+            quote_starting(&found, "that the depot").map(|f| f.1),
+            Some("Some residents"),
             "{found:?}"
         );
     }
