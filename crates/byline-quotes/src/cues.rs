@@ -384,7 +384,7 @@ const LEARNED_CUES: &str = include_str!("learned_cues.txt");
 /// FNV-1a: the lexicon's keys are short words, for which SipHash's setup costs more than
 /// the lookup itself (the key set is fixed, so hash flooding is not a concern).
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -444,7 +444,7 @@ pub(crate) fn cue(word: &str) -> Option<Cue> {
 
 /// Lower-cases an ASCII word into `buf`; `None` when it is too long or not ASCII (no cue
 /// is either).
-fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+pub(crate) fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
     let bytes = word.as_bytes();
     if bytes.len() > buf.len() || !word.is_ascii() {
         return None;
@@ -454,138 +454,6 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
     }
     std::str::from_utf8(&buf[..bytes.len()]).ok()
 }
-
-/// A closed class of words the rules ask about ("determiners", "role nouns"), with its own
-/// bit so that each token's classes are looked up once per article, not once per question.
-pub(crate) struct WordList {
-    pub bit: u16,
-    pub words: &'static [&'static str],
-}
-
-const ALL_LISTS: [&WordList; 13] = [
-    &crate::attribution::INVERTING_CUES,
-    &crate::attribution::PEOPLE_NOUNS,
-    &crate::attribution::TAIL_OPENERS,
-    &crate::attribution::SENTENCE_CONNECTIVES,
-    &crate::attribution::CONTINUING_PARTICIPLES,
-    &BETWEEN_SUBJECT_AND_CUE,
-    &BE_FORMS,
-    &PRONOUNS,
-    &NP_BARRIERS,
-    &DETERMINERS,
-    &crate::speakers::ROLE_NOUNS,
-    &crate::speakers::POST_HEAD,
-    &crate::speakers::TIME_WORDS,
-];
-
-static CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> =
-    LazyLock::new(|| {
-        let mut map: HashMap<&'static str, u16, BuildHasherDefault<Fnv>> = HashMap::default();
-        for list in ALL_LISTS {
-            for word in list.words {
-                *map.entry(*word).or_default() |= list.bit;
-            }
-        }
-        map
-    });
-
-/// The word classes (bits of [`WordList`]s) of a token.
-pub(crate) fn word_classes(word: &str) -> u16 {
-    let mut buf = [0u8; 16];
-    ascii_lower(word, &mut buf)
-        .and_then(|lower| CLASSES.get(lower).copied())
-        .unwrap_or(0)
-}
-
-/// Words that may sit between a subject and its cue ("he *also* said", "she *has* said").
-pub(crate) const BETWEEN_SUBJECT_AND_CUE: WordList = WordList {
-    bit: 1 << 5,
-    words: &[
-        "also",
-        "has",
-        "have",
-        "had",
-        "previously",
-        "later",
-        "repeatedly",
-        "once",
-        "recently",
-        "reportedly",
-        "publicly",
-        "privately",
-        "then",
-        "now",
-        "again",
-        "already",
-        "still",
-        "first",
-        "often",
-        "frequently",
-        "will",
-        "would",
-        "could",
-        "may",
-        "might",
-        "should",
-        "must",
-        "did",
-        "does",
-        "do",
-        "long",
-        "further",
-        "simply",
-        "flatly",
-        "openly",
-        "separately",
-        "initially",
-        "earlier",
-        "subsequently",
-        "clearly",
-        "even",
-        "just",
-        "only",
-        "never",
-        "always",
-        "apparently",
-    ],
-};
-
-/// Forms of "be": "he was told" is passive, the subject did not speak.
-pub(crate) const BE_FORMS: WordList = WordList {
-    bit: 1 << 6,
-    words: &["was", "were", "is", "are", "be", "been", "being", "am"],
-};
-
-/// Subject pronouns that can stand for a speaker.
-pub(crate) const PRONOUNS: WordList = WordList {
-    bit: 1 << 7,
-    words: &["he", "she", "they", "it", "we", "i", "you"],
-};
-
-/// Words that end a subject noun phrase when read right to left (they belong to the
-/// clause before it).
-pub(crate) const NP_BARRIERS: WordList = WordList {
-    bit: 1 << 8,
-    words: &[
-        "that", "which", "who", "whom", "whose", "and", "but", "or", "if", "because", "while",
-        "as", "after", "before", "since", "although", "though", "than", "when", "where", "so",
-        "what", "how", "why", "whether", "until", "unless", "said", "says", "told", "is", "are",
-        "was", "were", "has", "have", "had", "will", "would", "to", "not", "also", "be", "been",
-        "by", "yet", "nor", "do", "does", "did", "can", "could", "should", "may", "might", "must",
-        "in", "on", "at", "with", "from", "into", "about", "like", "over", "under", "against",
-        "through", "during", "without", "within", "upon", "across", "amid", "among",
-    ],
-};
-
-/// Determiners and possessives that open a noun phrase (read right to left, they end it).
-pub(crate) const DETERMINERS: WordList = WordList {
-    bit: 1 << 9,
-    words: &[
-        "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these",
-        "those", "some", "many", "most", "several", "both", "all", "other", "another", "each",
-        "every", "one", "two", "three", "few", "no", "any",
-    ],
-};
 
 #[cfg(test)]
 mod tests {
@@ -616,23 +484,5 @@ mod tests {
     fn noun_like_forms_are_marked() {
         assert!(cue("claims").is_some_and(|c| c.noun_like));
         assert!(cue("claimed").is_some_and(|c| !c.noun_like));
-    }
-
-    #[test]
-    fn word_lists_compare_case_insensitively() {
-        assert_ne!(word_classes("He") & PRONOUNS.bit, 0);
-        assert_eq!(word_classes("Hey") & PRONOUNS.bit, 0);
-        assert_ne!(word_classes("The") & DETERMINERS.bit, 0);
-        assert_eq!(word_classes("Hey"), 0);
-    }
-
-    #[test]
-    fn every_word_list_has_its_own_bit() {
-        let mut seen = 0u16;
-        for list in ALL_LISTS {
-            assert_eq!(seen & list.bit, 0);
-            seen |= list.bit;
-            assert!(list.words.iter().all(|w| *w == w.to_ascii_lowercase()));
-        }
     }
 }

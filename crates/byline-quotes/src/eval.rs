@@ -145,6 +145,10 @@ pub struct EvalReport {
     pub all: ViewScores,
     /// Gold `quote_marks == "full"` against predicted `direct` quotes.
     pub direct: ViewScores,
+    /// Gold attributions whose cue is a verb of speech ("said", "told", "according to")
+    /// against all predictions: the recall that the speech scope answers for (its
+    /// precision is not meaningful here, since other predictions match other gold).
+    pub speech_verbs: ViewScores,
     /// Every miss of the all-attributions view, when asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub misses: Vec<Miss>,
@@ -168,6 +172,22 @@ struct GoldQuote {
     quote_marks: Option<String>,
     #[serde(default)]
     speaker: Option<GoldSpan>,
+    #[serde(default)]
+    cue: Option<GoldSpan>,
+}
+
+impl GoldQuote {
+    /// Whether the gold cue is a verb of speech (any of its words) or "according to".
+    fn has_speech_cue(&self) -> bool {
+        self.cue.as_ref().is_some_and(|cue| {
+            let lower = cue.text.to_lowercase();
+            lower.contains("according to")
+                || lower
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter_map(crate::cues::cue)
+                    .any(|c| c.class == crate::cues::CueClass::Speech)
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -234,6 +254,7 @@ pub fn evaluate(
         articles,
         all: tally.all.scores(),
         direct: tally.direct.scores(),
+        speech_verbs: tally.speech.scores(),
         misses: tally.misses,
     })
 }
@@ -305,6 +326,7 @@ const THRESHOLDS: [f64; 2] = [0.3, 0.8];
 struct Tally {
     all: ViewTally,
     direct: ViewTally,
+    speech: ViewTally,
     misses: Vec<Miss>,
 }
 
@@ -451,6 +473,9 @@ impl Tally {
             .filter(|p| p.first().kind == QuoteKind::Direct)
             .collect();
         let all_groups: Vec<&Prediction<'_>> = groups.iter().collect();
+        let speech_gold: Vec<&GoldQuote> =
+            doc.quotes.iter().filter(|g| g.has_speech_cue()).collect();
+        score_view(&mut self.speech, &content, &speech_gold, &all_groups, false);
         let misses = score_view(&mut self.all, &content, &all_gold, &all_groups, verbose);
         score_view(
             &mut self.direct,
@@ -619,6 +644,15 @@ impl fmt::Display for EvalReport {
                 view.speakers_judged
             )?;
         }
+        let speech = &self.speech_verbs;
+        writeln!(f, "speech-verb gold  gold {:5}", speech.at_30.gold)?;
+        writeln!(
+            f,
+            "  recall          >30% {:5.1}  >80% {:5.1}  speaker accuracy {:5.1}%",
+            100.0 * speech.at_30.recall,
+            100.0 * speech.at_80.recall,
+            100.0 * speech.speaker_accuracy
+        )?;
         Ok(())
     }
 }
@@ -699,6 +733,27 @@ mod tests {
         assert!(names_match("the minister", "The Minister"));
         assert!(!names_match("Barack Obama", "Michelle"));
         assert!(!names_match("", "Obama"));
+    }
+
+    #[test]
+    fn speech_cues_are_told_from_belief_cues() {
+        let gold = |cue: &str| GoldQuote {
+            start: 0,
+            end: 1,
+            text: String::new(),
+            quote_marks: None,
+            speaker: None,
+            cue: Some(GoldSpan {
+                start: 0,
+                end: 1,
+                text: cue.to_string(),
+            }),
+        };
+        assert!(gold("said").has_speech_cue());
+        assert!(gold("told reporters").has_speech_cue());
+        assert!(gold("According to").has_speech_cue());
+        assert!(!gold("believes").has_speech_cue());
+        assert!(!gold("").has_speech_cue());
     }
 
     #[test]

@@ -10,14 +10,16 @@
 //! options and the `attribution` module for the rules.
 
 mod attribution;
+mod claims;
 mod cues;
 pub mod eval;
 mod marks;
 mod speakers;
 mod stage;
 mod view;
+mod words;
 
-pub use stage::{QuotesConfig, QuotesStage};
+pub use stage::{QuotesConfig, QuotesStage, Scope};
 
 /// Registers the `quotes` stage type.
 pub fn register(registry: &mut byline_core::Registry) {

@@ -7,15 +7,17 @@
 //! description to the entity an apposition tied it to ("Jane Doe, the minister, …" makes a
 //! later "the minister" Jane Doe).
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use byline_core::{EntityLabel, Speaker};
 
-use crate::cues::{
-    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, NP_BARRIERS, PRONOUNS, WordList,
-};
 use crate::marks::is_quotation_mark;
 use crate::view::ArticleView;
+use crate::words::{
+    BE_FORMS, BETWEEN_SUBJECT_AND_CUE, DETERMINERS, LEADING_VERBS, NP_BARRIERS, PEOPLE_NOUNS,
+    POST_HEAD, PRONOUNS, ROLE_NOUNS, TIME_WORDS,
+};
 
 /// Longest noun phrase (in tokens) taken as a speaker description.
 const MAX_NP_TOKENS: usize = 9;
@@ -38,135 +40,11 @@ pub(crate) struct Mention {
     pub relative: Option<usize>,
 }
 
-/// Words that describe a role and so can stand for a person named elsewhere.
-pub(crate) const ROLE_NOUNS: WordList = WordList {
-    bit: 1 << 10,
-    words: &[
-        "minister",
-        "president",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "envoy",
-        "ambassador",
-        "secretary",
-        "senator",
-        "governor",
-        "mayor",
-        "official",
-        "chief",
-        "director",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "leader",
-        "candidate",
-        "commander",
-        "general",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "lawmaker",
-        "executive",
-        "ceo",
-        "analyst",
-        "professor",
-        "lawyer",
-        "attorney",
-        "judge",
-        "nominee",
-        "adviser",
-        "advisor",
-        "aide",
-        "head",
-        "founder",
-        "economist",
-        "strategist",
-        "manager",
-        "coach",
-        "officer",
-        "negotiator",
-        "prosecutor",
-        "diplomat",
-        "author",
-        "researcher",
-        "premier",
-        "chancellor",
-        "speaker",
-        "sen.",
-        "rep.",
-        "gov.",
-        "gen.",
-        "pres.",
-        "king",
-        "queen",
-        "pope",
-        "businessman",
-        "businesswoman",
-        "billionaire",
-        "frontrunner",
-        "front-runner",
-        "pollster",
-        "activist",
-        "campaigner",
-    ],
-};
-
-/// Words that head a time phrase ("on *Tuesday*", "last *year*", "in the *past*").
-pub(crate) const TIME_WORDS: WordList = WordList {
-    bit: 1 << 12,
-    words: &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tonight",
-        "week",
-        "weekend",
-        "month",
-        "year",
-        "past",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "time",
-        "weeks",
-        "months",
-        "years",
-    ],
-};
-
-/// Prepositions after which a description's head noun has already been seen
-/// ("a spokesperson *for* Acme Corp" → "spokesperson").
-pub(crate) const POST_HEAD: WordList = WordList {
-    bit: 1 << 11,
-    words: &["of", "for", "to", "at", "in", "with", "from", "on"],
-};
-
 /// "vehemently", "flatly": a lower-case word in -ly between a subject and its verb.
 fn is_adverb(view: &ArticleView<'_>, i: usize) -> bool {
     let w = view.word(i);
     w.len() > 4 && w.ends_with("ly") && !view.is_capitalised(i) && !w.ends_with("ply")
 }
-
-/// Verbs that lead into a cue ("began by saying", "continued to insist").
-const LEADING_VERBS: &[&str] = &[
-    "began",
-    "begins",
-    "continued",
-    "continues",
-    "proceeded",
-    "started",
-    "starts",
-    "went",
-    "goes",
-];
 
 fn is_subject_pronoun(view: &ArticleView<'_>, i: usize) -> bool {
     view.is_any(i, PRONOUNS)
@@ -196,6 +74,15 @@ pub(crate) fn subject_before(
                 j -= 1;
             }
         }
+    }
+    // "Rep. Trey Gowdy (R-S.C.) said": a parenthesis between the subject and its verb.
+    if view.word(j) == ")"
+        && let Some(open) = (j.saturating_sub(8).max(floor)..j)
+            .rev()
+            .find(|&t| view.word(t) == "(")
+        && open > floor
+    {
+        j = open - 1;
     }
     // "Jones on Tuesday said", "who in the past has described": a time phrase between
     // the subject and its verb is not the subject.
@@ -269,7 +156,33 @@ pub(crate) fn subject_before(
     {
         return Some(speaker);
     }
-    Some(mention)
+    Some(joint_subject(view, mention, floor))
+}
+
+/// "The US and UK have accused …": two names joined by "and" speak together, so the
+/// mention covers both (a description, whose name is its text).
+fn joint_subject(view: &ArticleView<'_>, mention: Mention, floor: usize) -> Mention {
+    let start = mention.tokens.start;
+    let named = |e: usize| {
+        matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization | EntityLabel::Location
+        )
+    };
+    if !matches!(mention.kind, MentionKind::Entity(e) if named(e))
+        || start < floor + 2
+        || !view.is(start - 1, "and")
+    {
+        return mention;
+    }
+    match view.entity(start - 2).filter(|&e| named(e)) {
+        Some(e) if view.entity_tokens(e).start >= floor => Mention {
+            tokens: view.entity_tokens(e).start..mention.tokens.end,
+            kind: MentionKind::Description,
+            relative: mention.relative,
+        },
+        _ => mention,
+    }
 }
 
 /// "Jane Doe, the minister, said" / "Jones, 45, said": the subject before an apposition
@@ -282,6 +195,20 @@ fn apposed_subject(view: &ArticleView<'_>, comma: usize, floor: usize) -> Option
     }
     if k <= floor || view.word(k) != "," || k + 1 >= comma {
         return None;
+    }
+    // "The state's campaign chairman, Phil Lovas, said": the name between the commas
+    // is the subject, the description before it its apposition.
+    if let Some(e) = view.entity(comma - 1).filter(|&e| {
+        matches!(
+            view.entities[e].label,
+            EntityLabel::Person | EntityLabel::Organization
+        ) && view.entity_tokens(e) == (k + 1..comma)
+    }) {
+        return Some(Mention {
+            tokens: k + 1..comma,
+            kind: MentionKind::Entity(e),
+            relative: None,
+        });
     }
     let opener = k + 1;
     let apposition_like = view.is_any(opener, DETERMINERS)
@@ -420,6 +347,20 @@ pub(crate) fn noun_phrase_ending_at(
             break;
         }
     }
+    // "a spokesperson for the agency": the phrase is headed by the person before the
+    // preposition, not by what they speak for.
+    if start >= floor + 2
+        && view.is_in(start - 1, &["for", "of", "at", "from", "with"])
+        && let Some(head) = noun_phrase_ending_at(view, start - 2, floor)
+        && head.kind == MentionKind::Description
+        && (view.is_any(start - 2, ROLE_NOUNS) || view.is_any(start - 2, PEOPLE_NOUNS))
+    {
+        return Some(Mention {
+            tokens: head.tokens.start..j + 1,
+            kind: MentionKind::Description,
+            relative: None,
+        });
+    }
     Some(Mention {
         tokens: start..j + 1,
         kind: MentionKind::Description,
@@ -493,6 +434,34 @@ pub(crate) fn mention_after(view: &ArticleView<'_>, i: usize, limit: usize) -> O
     })
 }
 
+/// How many earlier entities "the department" looks back through for its organisation.
+const ORGANISATION_LOOKBACK: usize = 50;
+
+/// "the department" after "US State Department": a bare "the" and a common noun that
+/// ends the name of an organisation named earlier stands for it (the latest such).
+fn named_organisation(view: &ArticleView<'_>, mention: &Mention, head: usize) -> Option<usize> {
+    let tokens = mention.tokens.clone();
+    if tokens.len() != 2
+        || !view.is(tokens.start, "the")
+        || head + 1 != tokens.end
+        || view.is_capitalised(head)
+    {
+        return None;
+    }
+    let before = view.tokens[tokens.start].start;
+    let earlier = view.entities.partition_point(|e| e.end <= before);
+    let word = view.word(head);
+    (0..earlier).rev().take(ORGANISATION_LOOKBACK).find(|&e| {
+        let entity = &view.entities[e];
+        entity.label == EntityLabel::Organization
+            && entity
+                .name
+                .rsplit(' ')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(word))
+    })
+}
+
 /// The head word of a description: "the former ambassador to the US" → "ambassador".
 fn description_head(view: &ArticleView<'_>, tokens: Range<usize>) -> usize {
     let mut head = tokens.end - 1;
@@ -513,6 +482,49 @@ pub(crate) struct Resolved {
     pub paragraph: usize,
 }
 
+/// No token, in the per-token indexes of the resolver.
+const NONE: u32 = u32::MAX;
+
+/// Where the names of an article are, so that looking back for the nearest person or
+/// for a sentence's first name costs the same in a giant paragraph as in a short one.
+struct NameIndexes {
+    /// For each token, the latest token at or before it that belongs to a person's name
+    /// (`NONE` if there is none).
+    last_person_token: Vec<u32>,
+    /// For each sentence, the first token of its first person and of its first
+    /// organisation (`NONE` if there is none), for pronoun antecedents.
+    first_in_sentence: Vec<[u32; 2]>,
+}
+
+impl NameIndexes {
+    fn new(view: &ArticleView<'_>) -> NameIndexes {
+        let mut last_person_token = Vec::with_capacity(view.len());
+        let mut first_in_sentence = vec![[NONE; 2]; view.analysis.sentences.len()];
+        let mut last = NONE;
+        for t in 0..view.len() {
+            let label = view.entity(t).map(|e| view.entities[e].label);
+            let index = u32::try_from(t).unwrap_or(NONE);
+            if label == Some(EntityLabel::Person) {
+                last = index;
+            }
+            last_person_token.push(last);
+            let column = match label {
+                Some(EntityLabel::Person) => 0,
+                Some(EntityLabel::Organization) => 1,
+                _ => continue,
+            };
+            let first = &mut first_in_sentence[view.sentence(t)][column];
+            if *first == NONE {
+                *first = index;
+            }
+        }
+        NameIndexes {
+            last_person_token,
+            first_in_sentence,
+        }
+    }
+}
+
 /// How far after a quote with no attribution of its own its speaker may be named.
 const NEARBY_AFTER_TOKENS: usize = 40;
 
@@ -520,6 +532,8 @@ const NEARBY_AFTER_TOKENS: usize = 40;
 pub(crate) struct Resolver {
     /// (role head word, entity) pairs from appositions and titles, in text order.
     roles: Vec<(usize, usize)>,
+    /// Where the names are, built on first use (most articles never ask).
+    indexes: OnceCell<NameIndexes>,
     last: Option<Resolved>,
     last_named: Option<Resolved>,
 }
@@ -560,9 +574,14 @@ impl Resolver {
         }
         Resolver {
             roles,
+            indexes: OnceCell::new(),
             last: None,
             last_named: None,
         }
+    }
+
+    fn indexes(&self, view: &ArticleView<'_>) -> &NameIndexes {
+        self.indexes.get_or_init(|| NameIndexes::new(view))
     }
 
     fn speaker_from(view: &ArticleView<'_>, mention: &Mention, name: String) -> Speaker {
@@ -609,6 +628,11 @@ impl Resolver {
                     Some(e) => (
                         view.entities[e].name.clone(),
                         Some(EntityLabel::Person),
+                        true,
+                    ),
+                    None if let Some(e) = named_organisation(view, mention, head) => (
+                        view.entities[e].name.clone(),
+                        Some(EntityLabel::Organization),
                         true,
                     ),
                     None if inner_person.is_some() && !view.is_any(head, ROLE_NOUNS) => {
@@ -700,16 +724,13 @@ impl Resolver {
         {
             return Some(last.speaker.clone());
         }
-        let first_of_paragraph = (0..at)
-            .rev()
-            .take_while(|&t| view.paragraph(t) == paragraph)
-            .last()
-            .unwrap_or(at);
-        let person_at = |t: usize| {
-            view.entity(t)
-                .filter(|&e| view.entities[e].label == EntityLabel::Person)
-        };
-        let before = (first_of_paragraph..at).rev().find_map(person_at);
+        let first_of_paragraph = view.paragraph_start(at);
+        let before = at
+            .checked_sub(1)
+            .and_then(|t| self.indexes(view).last_person_token.get(t))
+            .map(|&t| t as usize)
+            .filter(|&t| t != NONE as usize && t >= first_of_paragraph)
+            .and_then(|t| view.entity(t));
         let after = || {
             (content.end..(content.end + NEARBY_AFTER_TOKENS).min(view.len()))
                 .take_while(|&t| view.paragraph(t) == paragraph)
@@ -757,12 +778,13 @@ impl Resolver {
         // Most recent subject: the first matching entity of this sentence (before the
         // pronoun), then of each earlier sentence.
         let sentence = view.sentence(at);
+        let column = usize::from(wanted == EntityLabel::Organization);
         for s in (sentence.saturating_sub(6)..=sentence).rev() {
-            let range = view.analysis.sentences[s].tokens.clone();
-            let end = if s == sentence { at } else { range.end };
-            if let Some(e) = (range.start..end)
-                .find_map(|t| view.entity(t).filter(|&e| view.entities[e].label == wanted))
-            {
+            let first = self.indexes(view).first_in_sentence[s][column];
+            if first == NONE || (s == sentence && first as usize >= at) {
+                continue;
+            }
+            if let Some(e) = view.entity(first as usize) {
                 return Some((view.entities[e].name.clone(), Some(wanted)));
             }
         }

@@ -6,7 +6,9 @@
 
 use byline_core::{Analysis, Entity, Token, TokenKind};
 
-use crate::cues::{Cue, WordList, cue, word_classes};
+use crate::cues::{Cue, cue};
+use crate::marks::is_quotation_mark;
+use crate::words::{WordList, word_classes};
 
 const NO_ENTITY: u32 = u32::MAX;
 
@@ -23,6 +25,11 @@ pub(crate) struct ArticleView<'a> {
     classes: Vec<u16>,
     /// The cue-lexicon entry of every token.
     cues: Vec<Option<Cue>>,
+    /// The number of quotation-mark tokens before each token (and one past the end), so
+    /// that asking whether a clause holds a mark costs the same however long it is.
+    marks_before: Vec<u32>,
+    /// The first token of the paragraph of each sentence.
+    paragraph_start: Vec<u32>,
 }
 
 impl<'a> ArticleView<'a> {
@@ -46,12 +53,38 @@ impl<'a> ArticleView<'a> {
         }
         let mut classes = vec![0u16; tokens.len()];
         let mut cues = vec![None; tokens.len()];
+        let mut marks_before = Vec::with_capacity(tokens.len() + 1);
+        let mut marks = 0u32;
         for (i, token) in tokens.iter().enumerate() {
-            if matches!(token.kind, TokenKind::Word | TokenKind::Clitic) {
-                let word = token.text(text);
-                classes[i] = word_classes(word);
-                cues[i] = cue(word);
+            marks_before.push(marks);
+            match token.kind {
+                TokenKind::Word => {
+                    let word = token.text(text);
+                    classes[i] = word_classes(word);
+                    cues[i] = cue(word);
+                }
+                // A plural possessive ("fans'") is a clitic that is also a mark.
+                TokenKind::Clitic => {
+                    let word = token.text(text);
+                    classes[i] = word_classes(word);
+                    cues[i] = cue(word);
+                    marks += u32::from(is_quotation_mark(word));
+                }
+                // Words and numbers are never quotation marks; skip reading them.
+                TokenKind::Number => {}
+                _ => marks += u32::from(is_quotation_mark(token.text(text))),
             }
+        }
+        marks_before.push(marks);
+        let mut paragraph_start = Vec::with_capacity(analysis.sentences.len());
+        for (s, sentence) in analysis.sentences.iter().enumerate() {
+            let start = match s.checked_sub(1) {
+                Some(p) if analysis.sentences[p].paragraph == sentence.paragraph => {
+                    paragraph_start[p]
+                }
+                _ => u32::try_from(sentence.tokens.start).unwrap_or(u32::MAX),
+            };
+            paragraph_start.push(start);
         }
         ArticleView {
             text,
@@ -62,7 +95,15 @@ impl<'a> ArticleView<'a> {
             entity_of,
             classes,
             cues,
+            marks_before,
+            paragraph_start,
         }
+    }
+
+    /// Whether any token of `range` is a quotation mark.
+    pub fn has_quotation_mark(&self, range: std::ops::Range<usize>) -> bool {
+        let end = range.end.min(self.len());
+        range.start < end && self.marks_before[end] > self.marks_before[range.start]
     }
 
     pub fn len(&self) -> usize {
@@ -139,6 +180,11 @@ impl<'a> ArticleView<'a> {
         self.analysis.sentences[self.sentence(i)].paragraph
     }
 
+    /// The first token of the paragraph containing token `i`.
+    pub fn paragraph_start(&self, i: usize) -> usize {
+        self.paragraph_start[self.sentence(i)] as usize
+    }
+
     pub fn entity(&self, i: usize) -> Option<usize> {
         let e = *self.entity_of.get(i)?;
         (e != NO_ENTITY).then_some(e as usize)
@@ -203,5 +249,21 @@ mod tests {
         assert_eq!(view.sentence(5), 1);
         assert!(view.is(5, "SHE"));
         assert!(view.is_terminal(3));
+        assert_eq!(view.paragraph_start(5), 0);
+    }
+
+    #[test]
+    fn paragraph_starts_and_quotation_marks_are_indexed() {
+        let text = "One line. “Two,” she said.\n\nThree here.";
+        let article = byline_core::Article::new("t", text);
+        let view = ArticleView::new(text, article.analysis(), &[]);
+        let three = (0..view.len())
+            .find(|&i| view.word(i) == "Three")
+            .unwrap_or_else(|| panic!("no token"));
+        assert_eq!(view.word(view.paragraph_start(three)), "Three");
+        assert_eq!(view.paragraph_start(4), 0);
+        assert!(view.has_quotation_mark(0..view.len()));
+        assert!(!view.has_quotation_mark(0..3));
+        assert!(!view.has_quotation_mark(three..view.len()));
     }
 }
