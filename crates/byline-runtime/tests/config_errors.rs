@@ -163,9 +163,9 @@ type = "stdout"
     let rendered = errors.to_string();
     let messages = messages(&errors);
     assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("unknown source type `fiel`; known source types: file, nats, stdin")),
+        messages.iter().any(
+            |m| m.contains("unknown source type `fiel`; known source types: file, nats, stdin")
+        ),
         "{rendered}"
     );
     assert!(
