@@ -45,7 +45,9 @@ pub use schemars;
 /// options with their doc comments (see [`Factory::with_options`](registry::Factory::with_options)).
 pub use schemars::JsonSchema;
 pub use sink::{Sink, SinkError};
-pub use source::{BatchLimits, Closed, Source, SourceChannel, SourceError, SourceOutput};
+pub use source::{
+    BatchLimits, BrokerCounts, Closed, Source, SourceChannel, SourceError, SourceOutput,
+};
 
 pub use article::Article;
 pub use byline_text::{Analysis, Sentence, Token, TokenKind};

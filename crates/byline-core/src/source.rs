@@ -126,8 +126,18 @@ impl Default for BatchLimits {
 
 /// Where a source emits its records. Records are batched; a partial batch is sent by
 /// [`flush`](SourceOutput::flush) and, at the latest, when the output is dropped.
+/// What a source reading from a broker reports on `/metrics` beside the runtime's own
+/// counts: messages it holds and has not settled with the broker yet, and messages the
+/// broker delivered more than once (after a worker died or a redelivery timeout).
+#[derive(Debug, Default)]
+pub struct BrokerCounts {
+    pub pending: AtomicU64,
+    pub redelivered: AtomicU64,
+}
+
 pub struct SourceOutput {
     id: Arc<str>,
+    broker: Arc<BrokerCounts>,
     channel: Arc<dyn SourceChannel>,
     listener: Arc<dyn AckListener>,
     limits: BatchLimits,
@@ -156,7 +166,19 @@ impl SourceOutput {
             next_seq: 0,
             tracked: true,
             progress: Arc::default(),
+            broker: Arc::default(),
         }
+    }
+
+    /// Shares `counts` with whoever shows them (the runtime's `/metrics`).
+    pub fn with_broker_counts(mut self, counts: Arc<BrokerCounts>) -> SourceOutput {
+        self.broker = counts;
+        self
+    }
+
+    /// Where a broker source keeps its [`BrokerCounts`].
+    pub fn broker_counts(&self) -> Arc<BrokerCounts> {
+        self.broker.clone()
     }
 
     /// Counts what is emitted in `progress` (the runtime shares one among its sources).

@@ -25,17 +25,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{self, PullConsumer, pull};
 use async_nats::jetstream::message::Acker;
 use async_nats::jetstream::{self, AckKind, stream};
 use async_trait::async_trait;
-use byline_core::HumanDuration;
 use byline_core::{
-    AckListener, AckStatus, BuildError, Closed, ConfigError, DeadLetter, Position, Registry,
-    Source, SourceError, SourceOutput,
+    AckListener, AckStatus, BrokerCounts, BuildError, Closed, ConfigError, DeadLetter,
+    HumanDuration, Position, Registry, Source, SourceError, SourceOutput,
 };
 use byline_nats::Connection;
 use futures_util::{FutureExt, StreamExt};
@@ -324,7 +323,7 @@ impl Source for NatsSource {
             () = output.stopping() => return Ok(()),
         };
         let counters = Arc::new(Counters::default());
-        let unsettled = Arc::new(AtomicUsize::new(0));
+        let unsettled = output.broker_counts();
         let (notes, heard) = mpsc::unbounded_channel();
         output.listen(Arc::new(Outcomes(notes.clone())));
         let settling = tokio::spawn(settle_all(
@@ -383,7 +382,7 @@ impl NatsSource {
         output: &mut SourceOutput,
         notes: &mpsc::UnboundedSender<Note>,
         counters: &Counters,
-        unsettled: &AtomicUsize,
+        unsettled: &BrokerCounts,
         label: &Arc<str>,
     ) -> Result<(), Closed> {
         let mut backoff = FIRST_BACKOFF;
@@ -483,7 +482,7 @@ impl NatsSource {
         output: &mut SourceOutput,
         notes: &mpsc::UnboundedSender<Note>,
         counters: &Counters,
-        unsettled: &AtomicUsize,
+        unsettled: &BrokerCounts,
         label: &Arc<str>,
     ) -> Result<(), Closed> {
         let (delivered, sequence) = message
@@ -493,10 +492,11 @@ impl NatsSource {
         counters.received.fetch_add(1, Ordering::Relaxed);
         if delivered > 1 {
             counters.redelivered.fetch_add(1, Ordering::Relaxed);
+            unsettled.redelivered.fetch_add(1, Ordering::Relaxed);
         }
         let (message, acker) = message.split();
         let seq = output.next_seq();
-        unsettled.fetch_add(1, Ordering::AcqRel);
+        unsettled.pending.fetch_add(1, Ordering::AcqRel);
         if notes.send(Note::Track(seq, Box::new(acker))).is_err() {
             return Err(Closed);
         }
@@ -524,8 +524,8 @@ impl NatsSource {
 
 /// `true` when the consumer has no message waiting and none delivered but unacknowledged
 /// (for any worker), and this worker has nothing left to settle.
-async fn drained(consumer: &PullConsumer, unsettled: &AtomicUsize) -> bool {
-    if unsettled.load(Ordering::Acquire) > 0 {
+async fn drained(consumer: &PullConsumer, unsettled: &BrokerCounts) -> bool {
+    if unsettled.pending.load(Ordering::Acquire) > 0 {
         return false;
     }
     match consumer.get_info().await {
@@ -542,7 +542,7 @@ async fn drained(consumer: &PullConsumer, unsettled: &AtomicUsize) -> bool {
 async fn settle_all(
     mut heard: mpsc::UnboundedReceiver<Note>,
     counters: Arc<Counters>,
-    unsettled: Arc<AtomicUsize>,
+    unsettled: Arc<BrokerCounts>,
     ack_wait: Duration,
 ) {
     let mut waiting: HashMap<u64, Box<Acker>> = HashMap::new();
@@ -560,7 +560,7 @@ async fn settle_all(
                         let unsettled = unsettled.clone();
                         acks.spawn(async move {
                             settle(acker, status, &counters, ack_wait).await;
-                            unsettled.fetch_sub(1, Ordering::AcqRel);
+                            unsettled.pending.fetch_sub(1, Ordering::AcqRel);
                         });
                     }
                 }

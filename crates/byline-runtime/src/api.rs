@@ -39,6 +39,8 @@ type Counter = (&'static str, &'static str, fn(&ComponentMetrics) -> u64);
 pub struct MetricsRegistry {
     pub components: Vec<(Kind, Arc<str>, Arc<ComponentMetrics>)>,
     pub acks: Vec<(Arc<str>, Arc<AckTally>)>,
+    /// What broker sources report of their messages (see `byline_core::BrokerCounts`).
+    pub brokers: Vec<(Arc<str>, Arc<byline_core::BrokerCounts>)>,
 }
 
 impl MetricsRegistry {
@@ -141,6 +143,31 @@ impl MetricsRegistry {
                 millis % 1000
             );
         }
+        for (name, help, kind, read) in [
+            (
+                "byline_source_pending",
+                "Messages a broker source holds and has not settled with the broker.",
+                "gauge",
+                (|c: &byline_core::BrokerCounts| &c.pending)
+                    as fn(&byline_core::BrokerCounts) -> &std::sync::atomic::AtomicU64,
+            ),
+            (
+                "byline_source_redelivered_total",
+                "Messages the broker delivered to this source more than once.",
+                "counter",
+                |c: &byline_core::BrokerCounts| &c.redelivered,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for (id, counts) in &self.brokers {
+                let _ = writeln!(
+                    out,
+                    "{name}{{component=\"{}\"}} {}",
+                    escape(id),
+                    ComponentMetrics::get(read(counts))
+                );
+            }
+        }
         let name = "byline_processing_seconds";
         let _ = writeln!(
             out,
@@ -234,9 +261,17 @@ mod tests {
         stage.processing.observe(0.002, 3);
         let tally = Arc::new(AckTally::default());
         tally.finished(0, byline_core::AckStatus::Delivered);
+        let broker = Arc::new(byline_core::BrokerCounts::default());
+        broker
+            .pending
+            .store(7, std::sync::atomic::Ordering::Relaxed);
+        broker
+            .redelivered
+            .store(2, std::sync::atomic::Ordering::Relaxed);
         let registry = MetricsRegistry {
             components: vec![(Kind::Stage, "ner".into(), stage)],
             acks: vec![("wire".into(), tally)],
+            brokers: vec![("wire".into(), broker)],
         };
         let text = registry.render();
         for expected in [
@@ -245,6 +280,8 @@ mod tests {
             "byline_processing_seconds_bucket{component=\"ner\",le=\"0.001\"} 0",
             "byline_processing_seconds_bucket{component=\"ner\",le=\"0.005\"} 3",
             "byline_processing_seconds_count{component=\"ner\"} 3",
+            "byline_source_pending{component=\"wire\"} 7",
+            "byline_source_redelivered_total{component=\"wire\"} 2",
         ] {
             assert!(text.contains(expected), "{expected} missing from\n{text}");
         }

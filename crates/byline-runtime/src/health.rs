@@ -137,6 +137,7 @@ mod tests {
                     (Kind::Sink, "out".into(), sink.clone()),
                 ],
                 acks: vec![("wire".into(), acks.clone())],
+                brokers: Vec::new(),
             },
             stall_timeout: Duration::from_secs(30),
             started_ms: 1_000_000,

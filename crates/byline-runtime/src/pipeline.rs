@@ -357,9 +357,12 @@ impl Pipeline {
 
         let mut source_tasks = Vec::new();
         let mut source_reports = Vec::new();
+        let mut brokers = Vec::new();
         for node in self.sources {
             let metrics = Arc::new(ComponentMetrics::default());
             let acks = Arc::new(AckTally::default());
+            let broker = Arc::new(byline_core::BrokerCounts::default());
+            brokers.push((node.id.clone(), broker.clone()));
             let router = router_for(&node.id, metrics.clone());
             source_reports.push((node.id.clone(), metrics, acks.clone()));
             source_tasks.push(tokio::spawn(source_task::run(
@@ -370,6 +373,7 @@ impl Pipeline {
                 shutdown.clone(),
                 self.acknowledgements,
                 self.progress.clone(),
+                broker,
             )));
         }
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
@@ -454,6 +458,7 @@ impl Pipeline {
                     .iter()
                     .map(|(id, _, acks)| (id.clone(), acks.clone()))
                     .collect(),
+                brokers: brokers.clone(),
             };
             let health = HealthCheck {
                 metrics,

@@ -5,7 +5,9 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use byline_core::source::ReadProgress;
-use byline_core::{BatchLimits, Closed, Event, Source, SourceChannel, SourceError, SourceOutput};
+use byline_core::{
+    BatchLimits, BrokerCounts, Closed, Event, Source, SourceChannel, SourceError, SourceOutput,
+};
 
 use crate::router::Router;
 use crate::shutdown::Shutdown;
@@ -79,13 +81,15 @@ pub async fn run(
     shutdown: Shutdown,
     acknowledgements: bool,
     progress: Arc<ReadProgress>,
+    broker: Arc<BrokerCounts>,
 ) -> Result<(), SourceError> {
     let link = Arc::new(SourceLink {
         router: RwLock::new(Some(router)),
         shutdown: shutdown.clone(),
     });
     let mut output = SourceOutput::new(id.clone(), link.clone(), acks, BatchLimits::default())
-        .with_progress(progress);
+        .with_progress(progress)
+        .with_broker_counts(broker);
     if !acknowledgements {
         output = output.without_acknowledgements();
     }
