@@ -359,7 +359,12 @@ impl Pipeline {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut stage_tasks = Vec::new();
         let mut stage_reports = Vec::new();
+        let mut stage_languages: HashMap<Arc<str>, Vec<String>> = HashMap::new();
         for node in self.stages {
+            if let Some(languages) = node.stage.languages() {
+                let languages = languages.iter().map(|code| code.to_string()).collect();
+                stage_languages.insert(node.id.clone(), languages);
+            }
             let metrics = Arc::new(ComponentMetrics::default());
             let router = router_for(&node.id, metrics.clone());
             let Some(input) = receivers.remove(&node.id) else {
@@ -527,6 +532,8 @@ impl Pipeline {
                     failed: load(&m.dead_lettered),
                     abandoned: load(&m.abandoned),
                     abandoned_running: load(&m.abandoned_running),
+                    skipped: load(&m.skipped),
+                    languages: stage_languages.get(id).cloned(),
                 })
                 .collect(),
             sinks: sink_reports
