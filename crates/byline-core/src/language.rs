@@ -167,22 +167,36 @@ const ENGLISH_MIN_WORDS: usize = 20;
 
 /// Whether English function words are frequent enough in `sample` to call it English
 /// without asking `whatlang`.
+///
+/// Words are runs of ASCII letters and non-ASCII bytes, so that the check works on bytes
+/// without decoding characters (it runs on every article): "Brücke" stays one word, and a
+/// word glued to a curly quotation mark merely fails to count as a marker.
 fn is_plainly_english(sample: &str) -> bool {
     let (mut words, mut markers) = (0usize, 0usize);
-    for word in sample.split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() {
-            continue;
-        }
+    for word in sample
+        .as_bytes()
+        .split(|b| b.is_ascii() && !b.is_ascii_alphabetic())
+        .filter(|word| !word.is_empty())
+    {
         words += 1;
-        if word.len() <= 5
-            && ENGLISH_MARKERS
-                .iter()
-                .any(|marker| word.eq_ignore_ascii_case(marker))
-        {
+        if is_english_marker(word) {
             markers += 1;
         }
     }
     words >= ENGLISH_MIN_WORDS && markers * 100 >= words * ENGLISH_MARKER_PERCENT
+}
+
+fn is_english_marker(word: &[u8]) -> bool {
+    let mut lower = [0u8; 5];
+    let Some(lower) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    for (to, from) in lower.iter_mut().zip(word) {
+        *to = from.to_ascii_lowercase();
+    }
+    ENGLISH_MARKERS
+        .iter()
+        .any(|marker| marker.as_bytes() == lower)
 }
 
 /// The start of `text` that detection reads.
