@@ -109,6 +109,7 @@ fn annotate_a_txt_article_reads_the_date_header_and_keeps_the_body() {
     {
       "entities": "<entities: array>",
       "id": "harbour-strike",
+      "language": "en",
       "meta": {},
       "published": "2021-08-03",
       "quotes": "<quotes: array>",

@@ -6,6 +6,7 @@ use byline_text::Analysis;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::language;
 use crate::layers::{Entity, Quote, Timex};
 use crate::published::Published;
 
@@ -20,6 +21,9 @@ pub struct Article {
     pub published: Option<Published>,
     pub url: Option<String>,
     pub source: Option<String>,
+    /// The language as the input gave it (a BCP 47 tag: `en`, `de-AT`), or as a stage set
+    /// it. Stages and the output go by [`Article::language`], which detects the language
+    /// when this is not given.
     pub language: Option<String>,
     /// Every input field byline does not know, kept as it came.
     pub meta: Map<String, Value>,
@@ -28,6 +32,8 @@ pub struct Article {
     pub quotes: Vec<Quote>,
     text: String,
     analysis: OnceLock<Analysis>,
+    /// The language detected from `text`, once, on first use.
+    detected_language: OnceLock<&'static str>,
 }
 
 impl Article {
@@ -45,6 +51,7 @@ impl Article {
             quotes: Vec::new(),
             text: text.into(),
             analysis: OnceLock::new(),
+            detected_language: OnceLock::new(),
         }
     }
 
@@ -57,6 +64,20 @@ impl Article {
     pub fn analysis(&self) -> &Analysis {
         self.analysis
             .get_or_init(|| byline_text::analyze(&self.text))
+    }
+
+    /// The article's language, as a BCP 47 tag: the `language` field when the input gave
+    /// one, else the language detected from the text ([`language::detect`]), computed on
+    /// first use and kept (the text never changes, so neither does the answer).
+    ///
+    /// A blank or `und` (undetermined) `language` counts as not given.
+    pub fn language(&self) -> &str {
+        match self.language.as_deref().map(str::trim) {
+            Some(given) if !given.is_empty() && !given.eq_ignore_ascii_case("und") => given,
+            _ => self
+                .detected_language
+                .get_or_init(|| language::detect(&self.text)),
+        }
     }
 
     /// The publication date, if the article has one.
@@ -99,5 +120,20 @@ mod tests {
         let a = Article::new("x", "Hello world. Bye.");
         assert_eq!(a.analysis().sentences.len(), 2);
         assert!(std::ptr::eq(a.analysis(), a.analysis()));
+    }
+
+    #[test]
+    fn a_given_language_wins_over_detection() {
+        let text = "The council voted on Tuesday to close the old bridge for repairs, the \
+            mayor told reporters after a long meeting at the town hall.";
+        let mut a = Article::new("x", text);
+        assert_eq!(a.language(), "en");
+        // Even when the text says otherwise: the input knows its own articles.
+        a.language = Some(" ar ".into());
+        assert_eq!(a.language(), "ar");
+        for not_given in ["", "  ", "und"] {
+            a.language = Some(not_given.into());
+            assert_eq!(a.language(), "en", "{not_given:?}");
+        }
     }
 }

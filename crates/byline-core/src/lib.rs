@@ -5,6 +5,7 @@
 //! - [`Article`] with its immutable `text`, its metadata and the annotation layers
 //!   ([`Entity`], [`Timex`], [`Quote`]), all with byte offsets;
 //! - the shared token analysis ([`Article::analysis`], from `byline-text`);
+//! - the article's language, given or detected ([`Article::language`], [`language`]);
 //! - the [`Stage`], [`Source`] and [`Sink`] traits and the [`Registry`] through which
 //!   built-in and third-party components are registered the same way;
 //! - what flows between components ([`Event`]: an article or a [`DeadLetter`], its
@@ -24,6 +25,7 @@ pub mod article;
 pub mod dead_letter;
 pub mod duration;
 pub mod event;
+pub mod language;
 pub mod layers;
 pub mod options;
 pub mod output;

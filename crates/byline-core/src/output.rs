@@ -204,6 +204,8 @@ pub struct ArticleJson {
     pub published_raw: Option<String>,
     pub url: Option<String>,
     pub source: Option<String>,
+    /// The article's language ([`Article::language`]): as the input gave it, else detected.
+    /// Always written; optional only so that output written before it existed still reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     pub text: String,
@@ -233,7 +235,7 @@ impl Article {
                 .map(str::to_string),
             url: self.url.clone(),
             source: self.source.clone(),
-            language: self.language.clone(),
+            language: Some(self.language().to_string()),
             text: self.text().to_string(),
             meta: self.meta.clone(),
             entities: self

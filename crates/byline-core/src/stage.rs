@@ -48,6 +48,17 @@ pub trait Stage: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// The languages this stage can annotate, as ISO 639-1 codes (`&["en"]`); `None`, the
+    /// default, means any language.
+    ///
+    /// The runtime passes an article in any other language ([`Article::language`]) through
+    /// this stage untouched, without calling `process`, and counts it as skipped: a model
+    /// trained on English gives confident nonsense on German or Arabic, and no layer is
+    /// better than a wrong one.
+    fn languages(&self) -> Option<&[&str]> {
+        None
+    }
+
     /// Annotates one article.
     fn process(&self, article: &mut Article) -> Result<Flow, StageError>;
 

@@ -34,6 +34,11 @@ impl Stage for DatesStage {
         vec![Layer::TIMEXES]
     }
 
+    /// English only: its trigger words and grammars are English ("Dienstag" is no weekday to it).
+    fn languages(&self) -> Option<&[&str]> {
+        Some(&["en"])
+    }
+
     fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
         let anchor = Anchor {
             dct: article.published_date(),

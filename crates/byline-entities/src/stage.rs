@@ -105,6 +105,11 @@ impl Stage for EntitiesStage {
         vec![Layer::ENTITIES]
     }
 
+    /// English only: its model, word clusters and gazetteers were learned from English news.
+    fn languages(&self) -> Option<&[&str]> {
+        Some(&["en"])
+    }
+
     fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
         article.entities = self.entities(article);
         Ok(Flow::Continue)

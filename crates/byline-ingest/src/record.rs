@@ -93,7 +93,13 @@ pub fn emit_blocking(
     raw: &[u8],
 ) -> Result<(), Closed> {
     match decoded {
-        Ok(article) => output.article_blocking(article, position),
+        Ok(article) => {
+            // Settle the article's language here, once, on the source's blocking thread:
+            // every stage and the output read it, and left to the output it would be
+            // worked out on a sink's async thread.
+            let _ = article.language();
+            output.article_blocking(article, position)
+        }
         Err(error) => {
             let (dead_letter, position) = dead_letter(output, error, position, raw);
             output.reject_blocking(dead_letter, position)

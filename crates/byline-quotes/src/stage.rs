@@ -98,6 +98,11 @@ impl Stage for QuotesStage {
         vec![Layer::QUOTES]
     }
 
+    /// English only: its speech cues, pronouns and attribution patterns are English.
+    fn languages(&self) -> Option<&[&str]> {
+        Some(&["en"])
+    }
+
     fn requires(&self) -> Vec<Layer> {
         vec![Layer::TOKENS, Layer::ENTITIES]
     }

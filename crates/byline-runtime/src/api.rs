@@ -47,7 +47,7 @@ impl MetricsRegistry {
     /// The Prometheus text exposition of every counter.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counters: [Counter; 6] = [
+        let counters: [Counter; 7] = [
             (
                 "byline_received_total",
                 "Articles that reached the component.",
@@ -67,6 +67,11 @@ impl MetricsRegistry {
                 "byline_dropped_total",
                 "Articles a stage filtered out.",
                 |m| ComponentMetrics::get(&m.dropped),
+            ),
+            (
+                "byline_skipped_total",
+                "Articles a stage passed on untouched: it does not support their language.",
+                |m| ComponentMetrics::get(&m.skipped),
             ),
             (
                 "byline_abandoned_threads_total",
@@ -258,6 +263,7 @@ mod tests {
     fn the_text_format_has_counters_acks_and_a_histogram() {
         let stage = Arc::new(ComponentMetrics::default());
         ComponentMetrics::add(&stage.received, 3);
+        ComponentMetrics::add(&stage.skipped, 1);
         stage.processing.observe(0.002, 3);
         let tally = Arc::new(AckTally::default());
         tally.finished(0, byline_core::AckStatus::Delivered);
@@ -276,6 +282,7 @@ mod tests {
         let text = registry.render();
         for expected in [
             "byline_received_total{kind=\"stage\",component=\"ner\"} 3",
+            "byline_skipped_total{kind=\"stage\",component=\"ner\"} 1",
             "byline_acknowledged_total{component=\"wire\",status=\"delivered\"} 1",
             "byline_processing_seconds_bucket{component=\"ner\",le=\"0.001\"} 0",
             "byline_processing_seconds_bucket{component=\"ner\",le=\"0.005\"} 3",

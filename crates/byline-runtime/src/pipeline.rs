@@ -306,6 +306,14 @@ impl Pipeline {
         let started = Instant::now();
         let started_ms = crate::summary::unix_millis();
         let shutdown = Shutdown::with_drain_timeout(self.drain_timeout);
+        // The summary lists stages in the order articles flow through them, so that "skipped
+        // by entities, dates, quotes" reads as the pipeline does.
+        let flow_order: HashMap<String, usize> = self
+            .components_in_order()
+            .into_iter()
+            .enumerate()
+            .map(|(rank, component)| (component.id, rank))
+            .collect();
         // Held until the run ends (dropped with `self`'s other parts below).
         let _lock = self.lock;
         let stop_watch = tokio::spawn({
@@ -379,7 +387,12 @@ impl Pipeline {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut stage_tasks = Vec::new();
         let mut stage_reports = Vec::new();
+        let mut stage_languages: HashMap<Arc<str>, Vec<String>> = HashMap::new();
         for node in self.stages {
+            if let Some(languages) = node.stage.languages() {
+                let languages = languages.iter().map(|code| code.to_string()).collect();
+                stage_languages.insert(node.id.clone(), languages);
+            }
             let metrics = Arc::new(ComponentMetrics::default());
             let router = router_for(&node.id, metrics.clone());
             let Some(input) = receivers.remove(&node.id) else {
@@ -527,6 +540,20 @@ impl Pipeline {
             failed_batches: load(&m.failed),
             destination: destinations.get(id).cloned(),
         };
+        let mut stages: Vec<StageReport> = stage_reports
+            .iter()
+            .map(|(id, m)| StageReport {
+                id: id.to_string(),
+                articles: load(&m.received),
+                dropped: load(&m.dropped),
+                failed: load(&m.dead_lettered),
+                abandoned: load(&m.abandoned),
+                abandoned_running: load(&m.abandoned_running),
+                skipped: load(&m.skipped),
+                languages: stage_languages.get(id).cloned(),
+            })
+            .collect();
+        stages.sort_by_key(|stage| flow_order.get(&stage.id).copied());
         RunSummary {
             elapsed: started.elapsed(),
             interrupted: shutdown.is_triggered(),
@@ -539,17 +566,7 @@ impl Pipeline {
                     acks: acks.counts(),
                 })
                 .collect(),
-            stages: stage_reports
-                .iter()
-                .map(|(id, m)| StageReport {
-                    id: id.to_string(),
-                    articles: load(&m.received),
-                    dropped: load(&m.dropped),
-                    failed: load(&m.dead_lettered),
-                    abandoned: load(&m.abandoned),
-                    abandoned_running: load(&m.abandoned_running),
-                })
-                .collect(),
+            stages,
             sinks: sink_reports
                 .iter()
                 .map(|(id, m)| sink_report(id, m))

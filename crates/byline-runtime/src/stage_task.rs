@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use byline_core::{
     Ack, AckStatus, Article, DeadLetter, Entity, Event, Flow, Payload, Position, Published, Quote,
-    Stage, StageError, Timex,
+    Stage, StageError, Timex, language,
 };
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
@@ -153,8 +153,10 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs one batch through the stage on a worker thread. Failed articles become dead
-/// letters in place; filtered ones are acknowledged and left out. With a `watchdog`, each
-/// article runs under the stage's timeout.
+/// letters in place; filtered ones are acknowledged and left out; articles in a language
+/// the stage does not support ([`Stage::languages`]) pass on untouched, in their place,
+/// and are counted as skipped. With a `watchdog`, each article runs under the stage's
+/// timeout.
 pub fn process(
     stage: &dyn Stage,
     id: &str,
@@ -162,20 +164,37 @@ pub fn process(
     metrics: &ComponentMetrics,
     watchdog: Option<&Watchdog>,
 ) -> Batch {
+    let supported = stage.languages();
     let mut articles = Vec::with_capacity(batch.len());
     let mut tags: Vec<(Position, Ack)> = Vec::with_capacity(batch.len());
+    // Per article of the batch, in order: `None` for one the stage processes, the event
+    // itself for one it skips, so that skipped articles keep their place in the output.
+    let mut order: Vec<Option<Event>> = Vec::with_capacity(batch.len());
     let mut passing_through = Vec::new();
     for event in batch {
         match event.payload {
             Payload::Article(article) => {
+                // Only a stage that names its languages makes the article's language known
+                // here; otherwise detection waits for whoever needs it next (the output).
+                if supported.is_some_and(|langs| !language::is_one_of(article.language(), langs)) {
+                    order.push(Some(Event::article(article, event.position, event.ack)));
+                    continue;
+                }
                 articles.push(article);
                 tags.push((event.position, event.ack));
+                order.push(None);
             }
             Payload::DeadLetter(_) => passing_through.push(event),
         }
     }
+    let skipped = order.len() - articles.len();
+    if skipped > 0 {
+        ComponentMetrics::add(&metrics.skipped, skipped);
+    }
     let started = std::time::Instant::now();
     let results = match watchdog {
+        // A batch of skipped articles alone never reaches the stage.
+        _ if articles.is_empty() => Vec::new(),
         Some(watchdog) => {
             let (processed, results) = articles
                 .into_iter()
@@ -192,8 +211,16 @@ pub fn process(
             .processing
             .observe(per_article, articles.len() as u64);
     }
-    let mut out = Vec::with_capacity(articles.len() + passing_through.len());
-    for ((article, (position, ack)), result) in articles.into_iter().zip(tags).zip(results) {
+    let mut out = Vec::with_capacity(order.len() + passing_through.len());
+    let mut processed = articles.into_iter().zip(tags).zip(results);
+    for slot in order {
+        if let Some(skipped) = slot {
+            out.push(skipped);
+            continue;
+        }
+        let Some(((article, (position, ack)), result)) = processed.next() else {
+            break;
+        };
         match result {
             Ok(Flow::Continue) => out.push(Event::article(article, position, ack)),
             Ok(Flow::Drop) => {
@@ -274,10 +301,11 @@ mod tests {
             vec![Layer::ENTITIES]
         }
         fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
+            let first = article.text().chars().next().map_or(0, char::len_utf8);
             article.entities.push(Entity {
                 start: 0,
-                end: 1,
-                text: article.text()[..1].to_string(),
+                end: first,
+                text: article.text()[..first].to_string(),
                 label: EntityLabel::Misc,
                 name: "x".into(),
             });
@@ -355,6 +383,99 @@ mod tests {
             describe(&out),
             ["a entities=1", "b entities=1", "c entities=1"]
         );
+    }
+
+    /// Picky, but English only, and counting the articles it is given.
+    struct EnglishOnly(std::sync::atomic::AtomicUsize);
+
+    impl Stage for EnglishOnly {
+        fn languages(&self) -> Option<&[&str]> {
+            Some(&["en"])
+        }
+        fn process(&self, article: &mut Article) -> Result<Flow, StageError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Picky.process(article)
+        }
+    }
+
+    /// Articles written for this test: English, German (given and detected) and Chinese.
+    fn mixed_batch() -> Batch {
+        let english = "The council voted on Tuesday to close the old bridge for repairs, \
+            the mayor told reporters after a long meeting at the town hall.";
+        let german = "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke für \
+            Reparaturen zu sperren, sagte der Bürgermeister nach einer langen Sitzung.";
+        let chinese = "市议会周二投票决定关闭旧桥进行维修，市长在市政厅长时间会议后对记者说。";
+        let mut given = Article::new("given-de", english);
+        given.language = Some("de-CH".into());
+        [
+            Article::new("en", english),
+            Article::new("de", german),
+            given,
+            Article::new("drop", english),
+            Article::new("zh", chinese),
+            Article::new("fail", english),
+        ]
+        .into_iter()
+        .map(|article| Event::article(article, Position::of_source("s".into()), Ack::untracked()))
+        .collect()
+    }
+
+    #[test]
+    fn articles_in_other_languages_pass_through_untouched_in_their_place() {
+        let expected = [
+            "en entities=1",
+            "de entities=0",
+            "given-de entities=0",
+            "zh entities=0",
+            "dead fail entities=1: stage `ner` failed on article `fail`: no good",
+        ];
+        let stage = EnglishOnly(Default::default());
+        let metrics = ComponentMetrics::default();
+        let out = process(&stage, "ner", mixed_batch(), &metrics, None);
+        assert_eq!(describe(&out), expected);
+        assert_eq!(stage.0.load(std::sync::atomic::Ordering::Relaxed), 3);
+        assert_eq!(ComponentMetrics::get(&metrics.skipped), 3);
+        assert_eq!(ComponentMetrics::get(&metrics.dropped), 1);
+        // The language a skipped article was taken to be in goes on with it.
+        let languages: Vec<&str> = out
+            .iter()
+            .filter_map(|e| match &e.payload {
+                Payload::Article(a) => Some(a.language()),
+                Payload::DeadLetter(_) => None,
+            })
+            .collect();
+        assert_eq!(languages, ["en", "de", "de-CH", "zh"]);
+
+        // The same under a timeout, where articles go one at a time through the watchdog.
+        let stage = Arc::new(EnglishOnly(Default::default()));
+        let metrics = Arc::new(ComponentMetrics::default());
+        let watchdog = Watchdog::new(
+            "ner".into(),
+            stage.clone(),
+            std::time::Duration::from_secs(30),
+        );
+        let out = process(&*stage, "ner", mixed_batch(), &metrics, Some(&watchdog));
+        // (The watchdog dead-letters a failed article as it was before the stage.)
+        assert_eq!(describe(&out)[..4], expected[..4]);
+        assert_eq!(out.len(), expected.len());
+        assert_eq!(stage.0.load(std::sync::atomic::Ordering::Relaxed), 3);
+        assert_eq!(ComponentMetrics::get(&metrics.skipped), 3);
+    }
+
+    #[test]
+    fn a_stage_for_any_language_sees_every_article() {
+        let metrics = ComponentMetrics::default();
+        let out = process(&Picky, "ner", mixed_batch(), &metrics, None);
+        assert_eq!(
+            describe(&out)[..4],
+            [
+                "en entities=1",
+                "de entities=1",
+                "given-de entities=1",
+                "zh entities=1"
+            ]
+        );
+        assert_eq!(ComponentMetrics::get(&metrics.skipped), 0);
     }
 
     /// Sleeps longer on earlier articles, so that later batches finish first.

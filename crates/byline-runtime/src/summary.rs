@@ -20,6 +20,8 @@ pub struct ComponentMetrics {
     pub dead_lettered: AtomicU64,
     /// Articles a stage filtered out on purpose.
     pub dropped: AtomicU64,
+    /// Articles a stage passed on untouched because it does not support their language.
+    pub skipped: AtomicU64,
     /// Batches a sink failed to write or flush.
     pub failed: AtomicU64,
     /// Seconds a stage spent per article.
@@ -186,6 +188,10 @@ pub struct StageReport {
     /// Threads its `timeout` abandoned, and how many of them were still running at the end.
     pub abandoned: u64,
     pub abandoned_running: u64,
+    /// Articles it passed on untouched, being in a language it does not support.
+    pub skipped: u64,
+    /// The languages it supports (ISO 639-1 codes); `None`: any.
+    pub languages: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +255,34 @@ impl RunSummary {
             })
     }
 
+    /// Articles stages skipped for their language, as `(count, "English", stage ids)`: one
+    /// entry per count and set of supported languages, so that the usual chain of English
+    /// stages, which all skip the same articles, reads as one line.
+    pub fn skipped_by_language(&self) -> Vec<(u64, String, Vec<&str>)> {
+        let mut groups: Vec<(u64, String, Vec<&str>)> = Vec::new();
+        for stage in self.stages.iter().filter(|s| s.skipped > 0) {
+            let languages = match &stage.languages {
+                Some(codes) => codes
+                    .iter()
+                    .map(|code| {
+                        byline_core::language::english_name(code)
+                            .map_or_else(|| code.clone(), str::to_string)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                None => "in a supported language".to_string(),
+            };
+            match groups
+                .iter_mut()
+                .find(|(count, names, _)| *count == stage.skipped && *names == languages)
+            {
+                Some((_, _, ids)) => ids.push(&stage.id),
+                None => groups.push((stage.skipped, languages, vec![&stage.id])),
+            }
+        }
+        groups
+    }
+
     /// No component failed and no record was left unacknowledged.
     pub fn succeeded(&self) -> bool {
         self.failures.is_empty() && self.acks().errored == 0
@@ -285,6 +319,13 @@ impl fmt::Display for RunSummary {
         let acks = self.acks();
         if acks.errored > 0 {
             write!(f, "; {} records NOT delivered (errored)", acks.errored)?;
+        }
+        for (count, languages, stages) in self.skipped_by_language() {
+            write!(
+                f,
+                "\n  {count} not {languages}: skipped by {}",
+                stages.join(", ")
+            )?;
         }
         for stage in self.stages.iter().filter(|s| s.abandoned > 0) {
             write!(
@@ -340,6 +381,8 @@ mod tests {
                 failed: 1,
                 abandoned: 0,
                 abandoned_running: 0,
+                skipped: 0,
+                languages: None,
             }],
             sinks: vec![SinkReport {
                 id: "out".into(),
@@ -387,5 +430,43 @@ mod tests {
         let text = summary.to_string();
         assert!(text.contains("1 records NOT delivered"), "{text}");
         assert!(text.contains("failed: sink `out`: disk full"), "{text}");
+    }
+
+    #[test]
+    fn stages_that_skip_the_same_articles_share_a_line() {
+        let mut summary = summary();
+        let english = |id: &str, skipped| StageReport {
+            id: id.into(),
+            articles: 10,
+            dropped: 0,
+            failed: 0,
+            abandoned: 0,
+            abandoned_running: 0,
+            skipped,
+            languages: Some(vec!["en".into()]),
+        };
+        summary.stages = vec![
+            english("entities", 4),
+            english("dates", 4),
+            english("quotes", 4),
+            StageReport {
+                languages: Some(vec!["en".into(), "de".into()]),
+                ..english("custom", 3)
+            },
+            StageReport {
+                languages: None,
+                ..english("exec", 0)
+            },
+        ];
+        let text = summary.to_string();
+        assert!(
+            text.contains("\n  4 not English: skipped by entities, dates, quotes\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  3 not English or German: skipped by custom\n"),
+            "{text}"
+        );
+        assert!(!text.contains("exec"), "{text}");
     }
 }

@@ -134,9 +134,13 @@ pub fn run_pipeline(pipeline: Pipeline) -> anyhow::Result<RunSummary> {
 }
 
 /// Prints the summary (unless quiet, or `always` is false and all went well) and picks
-/// the exit code.
+/// the exit code. Articles skipped for their language are worth a line even then: they
+/// come out without annotations, which would otherwise look like a silent failure.
 pub fn report(summary: &RunSummary, options: &Options, always: bool) -> ExitCode {
-    let noteworthy = summary.dead_lettered() > 0 || !summary.succeeded() || summary.interrupted;
+    let noteworthy = summary.dead_lettered() > 0
+        || !summary.succeeded()
+        || summary.interrupted
+        || summary.stages.iter().any(|stage| stage.skipped > 0);
     if !options.quiet && (always || noteworthy) {
         eprintln!("{summary}");
     }
