@@ -379,9 +379,11 @@ impl Pipeline {
                 router,
                 acks,
                 shutdown.clone(),
-                self.acknowledgements,
-                self.progress.clone(),
-                broker,
+                source_task::SourceShares {
+                    acknowledgements: self.acknowledgements,
+                    progress: self.progress.clone(),
+                    broker,
+                },
             )));
         }
         let cores = std::thread::available_parallelism().map_or(2, usize::from);

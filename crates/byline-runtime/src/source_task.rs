@@ -72,6 +72,16 @@ impl SourceChannel for SourceLink {
     }
 }
 
+/// What a source's output shares with the rest of the pipeline.
+pub struct SourceShares {
+    /// Whether records carry acknowledgements (off only for `byline bench --no-acks`).
+    pub acknowledgements: bool,
+    /// The pipeline's read progress, for the progress bar.
+    pub progress: Arc<ReadProgress>,
+    /// The source's broker counts, for `/metrics`.
+    pub broker: Arc<BrokerCounts>,
+}
+
 /// Runs `source` to the end, or until a stop request plus a grace period.
 pub async fn run(
     id: Arc<str>,
@@ -79,10 +89,13 @@ pub async fn run(
     router: Router,
     acks: Arc<AckTally>,
     shutdown: Shutdown,
-    acknowledgements: bool,
-    progress: Arc<ReadProgress>,
-    broker: Arc<BrokerCounts>,
+    shares: SourceShares,
 ) -> Result<(), SourceError> {
+    let SourceShares {
+        acknowledgements,
+        progress,
+        broker,
+    } = shares;
     let link = Arc::new(SourceLink {
         router: RwLock::new(Some(router)),
         shutdown: shutdown.clone(),
