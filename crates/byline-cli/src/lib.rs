@@ -78,7 +78,6 @@ impl Identity {
         let command = command
             .name(self.name)
             .bin_name(self.name)
-            .display_name(self.name)
             .version(self.version);
         if self.about.is_empty() {
             command
