@@ -1,8 +1,10 @@
 //! End-to-end runs of the real `byline` binary on real files.
 
-use std::io::Write;
+mod common;
+use common::byline;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -10,23 +12,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-/// Runs `byline` in `dir` (so that `.byline/` lands there), with `stdin` piped in.
-fn byline(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start byline: {e}"));
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin).unwrap_or_else(|e| panic!("{e}"));
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn stdout_lines(output: &Output) -> Vec<Value> {

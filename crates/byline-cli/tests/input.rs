@@ -3,28 +3,12 @@
 //! letters. Every case here used to send a good article to the dead letters, lose a
 //! header into the body, drop a file silently or keep bytes lossily.
 
-use std::io::Write;
+mod common;
+use common::byline;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-
-fn byline(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start byline: {e}"));
-    if let Some(mut input) = child.stdin.take() {
-        // A child that stops reading early (a too-large input) is not an error here.
-        let _ = input.write_all(stdin);
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn json_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)

@@ -63,6 +63,17 @@ fn stderr_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default()
 }
 
+/// The ids of JSON Lines text; panics on a line that does not parse.
+fn ids_of_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("a corrupt line ({e}): {line}"));
+            value["id"].as_str().unwrap_or("?").to_string()
+        })
+        .collect()
+}
+
 /// The ids in a JSON Lines file; panics on a line that does not parse.
 fn ids_in(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -338,14 +349,7 @@ fn a_named_pipe_as_the_sink_path_gets_every_line() {
     let status = wait_at_most(&mut run, Duration::from_secs(60));
     assert!(status.success(), "{status:?}: {}", stderr_of(dir.path()));
     let text = reader.join().expect("reader");
-    let got: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line).expect("a whole line");
-            value["id"].as_str().unwrap_or("?").to_string()
-        })
-        .collect();
-    assert_eq!(got, ids);
+    assert_eq!(ids_of_lines(&text), ids);
 }
 
 #[cfg(unix)]
@@ -453,14 +457,7 @@ fn dev_stdout_as_the_sink_path_writes_to_standard_output() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let got: Vec<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line).expect("a whole line");
-            value["id"].as_str().unwrap_or("?").to_string()
-        })
-        .collect();
-    assert_eq!(got, ids);
+    assert_eq!(ids_of_lines(&String::from_utf8_lossy(&output.stdout)), ids);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 #![allow(dead_code)] // each test binary uses its own part
 
-use std::process::{Child, Command, ExitStatus};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Waits for `child` to exit; kills it and fails the test after `limit`.
@@ -40,4 +42,22 @@ pub fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
         std::thread::sleep(Duration::from_millis(50));
     }
     condition()
+}
+
+/// Runs the real binary in `dir` with `args`, feeding it `stdin`, and waits for it.
+pub fn byline(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("byline starts");
+    if let Some(mut input) = child.stdin.take() {
+        // A child that stops reading early (a too-large input) is not an error here.
+        let _ = input.write_all(stdin);
+    }
+    child.wait_with_output().expect("byline runs to its end")
 }
