@@ -4,20 +4,18 @@
 //! over relaxed matches.
 
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use byline_core::{Article, Published, Stage, Timex};
+pub use byline_eval::Prf;
+use byline_eval::{GoldError, GoldLines};
 use serde::{Deserialize, Serialize};
 
 /// Why an evaluation could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] GoldError),
     #[error("{path}:{line}: not a gold document: {source}")]
     Json {
         path: PathBuf,
@@ -56,38 +54,6 @@ struct GoldTimex {
     #[serde(rename = "type")]
     kind: String,
     value: String,
-}
-
-/// Precision, recall and F1, each 0–100.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Prf {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-}
-
-impl Prf {
-    fn from_counts(system_correct: usize, system: usize, gold_correct: usize, gold: usize) -> Prf {
-        let ratio = |a: usize, b: usize| {
-            if b == 0 {
-                0.0
-            } else {
-                100.0 * a as f64 / b as f64
-            }
-        };
-        let precision = ratio(system_correct, system);
-        let recall = ratio(gold_correct, gold);
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
-        Prf {
-            precision,
-            recall,
-            f1,
-        }
-    }
 }
 
 /// Scores over a set of documents.
@@ -249,18 +215,11 @@ fn evaluate_file(
     mut mismatches: Option<&mut Vec<Mismatch>>,
     split: &mut [Counts; 2],
 ) -> Result<Counts, EvalError> {
-    let content = fs::read_to_string(path).map_err(|source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let mut counts = Counts::default();
-    for (index, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line_number = index + 1;
+    for line in GoldLines::open(path)? {
+        let (line_number, line) = line?;
         let document: GoldDocument =
-            serde_json::from_str(line).map_err(|source| EvalError::Json {
+            serde_json::from_str(&line).map_err(|source| EvalError::Json {
                 path: path.to_path_buf(),
                 line: line_number,
                 source,

@@ -2,7 +2,6 @@
 //! line, `text` plus `entities` with code-point offsets. Read into byte offsets, which is
 //! what the tagger works with.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use byline_core::EntityLabel;
@@ -29,11 +28,8 @@ pub struct GoldSpan {
 /// Why a gold file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] byline_eval::GoldError),
     #[error("{path}:{line}: {message}")]
     Invalid {
         path: PathBuf,
@@ -63,21 +59,13 @@ struct EntityJson {
 /// Reads every document of a gold JSONL file. Blank lines are skipped; a malformed line,
 /// an unknown label or a span outside the text is an error naming the line.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldDocument>, CorpusError> {
-    let io_error = |source| CorpusError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io_error)?;
     let mut documents = Vec::new();
-    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io_error)?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for line in byline_eval::GoldLines::open(path)? {
+        let (number, line) = line?;
         let document =
             parse_line(&line, documents.len()).map_err(|message| CorpusError::Invalid {
                 path: path.to_path_buf(),
-                line: index + 1,
+                line: number,
                 message,
             })?;
         documents.push(document);

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use byline_core::{Article, EntityLabel, Stage};
+pub use byline_eval::Prf;
 use serde::Serialize;
 
 use crate::corpus::{CorpusError, GoldDocument, GoldSpan, read_gold};
@@ -19,13 +20,11 @@ pub enum EvalError {
     Stage { id: String, message: String },
 }
 
-/// Precision, recall and F1 (0–100) from true positive, false positive and false negative
-/// counts.
+/// Precision, recall and F1 (0–100, [`Prf`]) with the counts behind them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Scores {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
+    #[serde(flatten)]
+    pub prf: Prf,
     pub true_positives: usize,
     pub false_positives: usize,
     pub false_negatives: usize,
@@ -33,28 +32,21 @@ pub struct Scores {
 
 impl Scores {
     fn from_counts(tp: usize, fp: usize, fn_: usize) -> Scores {
-        let ratio = |a: usize, b: usize| {
-            if b == 0 {
-                0.0
-            } else {
-                100.0 * a as f64 / b as f64
-            }
-        };
-        let precision = ratio(tp, tp + fp);
-        let recall = ratio(tp, tp + fn_);
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
         Scores {
-            precision,
-            recall,
-            f1,
+            prf: Prf::from_confusion(tp, fp, fn_),
             true_positives: tp,
             false_positives: fp,
             false_negatives: fn_,
         }
+    }
+}
+
+/// `scores.f1` and the rest read the shared [`Prf`].
+impl std::ops::Deref for Scores {
+    type Target = Prf;
+
+    fn deref(&self) -> &Prf {
+        &self.prf
     }
 }
 

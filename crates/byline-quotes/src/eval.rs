@@ -31,21 +31,19 @@
 //! of kind `direct`.
 
 use std::fmt;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use byline_core::output::{CharOffsets, EntityJson, QuoteJson};
 use byline_core::{Article, Entity, Published, QuoteKind, Stage};
+pub use byline_eval::Prf;
+use byline_eval::{GoldError, GoldLines};
 use serde::{Deserialize, Serialize};
 
 /// Why an evaluation could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] GoldError),
     #[error("{path}:{line}: {message}")]
     Gold {
         path: PathBuf,
@@ -60,7 +58,8 @@ pub enum EvalError {
     },
 }
 
-/// Precision, recall and F1 at one coverage threshold.
+/// Precision, recall and F1 (0–100, [`Prf`]) at one coverage threshold, with the counts
+/// behind them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scores {
     pub threshold: f64,
@@ -70,9 +69,8 @@ pub struct Scores {
     pub gold_found: usize,
     /// Predictions covering some gold quote.
     pub predicted_correct: usize,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
+    #[serde(flatten)]
+    pub prf: Prf,
 }
 
 impl Scores {
@@ -83,24 +81,23 @@ impl Scores {
         gold_found: usize,
         predicted_correct: usize,
     ) -> Scores {
-        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        let precision = ratio(predicted_correct, predicted);
-        let recall = ratio(gold_found, gold);
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
         Scores {
             threshold,
             gold,
             predicted,
             gold_found,
             predicted_correct,
-            precision,
-            recall,
-            f1,
+            prf: Prf::from_counts(predicted_correct, predicted, gold_found, gold),
         }
+    }
+}
+
+/// `scores.f1` and the rest read the shared [`Prf`].
+impl std::ops::Deref for Scores {
+    type Target = Prf;
+
+    fn deref(&self) -> &Prf {
+        &self.prf
     }
 }
 
@@ -211,21 +208,10 @@ pub fn evaluate(
     stage: &dyn Stage,
     verbose: bool,
 ) -> Result<EvalReport, EvalError> {
-    let file = std::fs::File::open(gold).map_err(|source| EvalError::Io {
-        path: gold.to_path_buf(),
-        source,
-    })?;
     let mut tally = Tally::default();
     let mut articles = 0;
-    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line_no = index + 1;
-        let line = line.map_err(|source| EvalError::Io {
-            path: gold.to_path_buf(),
-            source,
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for line in GoldLines::open(gold)? {
+        let (line_no, line) = line?;
         let gold_error = |message: String| EvalError::Gold {
             path: gold.to_path_buf(),
             line: line_no,
@@ -603,9 +589,7 @@ impl fmt::Display for Scores {
         write!(
             f,
             "P {:5.1}  R {:5.1}  F1 {:5.1}",
-            100.0 * self.precision,
-            100.0 * self.recall,
-            100.0 * self.f1
+            self.precision, self.recall, self.f1
         )
     }
 }
@@ -649,8 +633,8 @@ impl fmt::Display for EvalReport {
         writeln!(
             f,
             "  recall          >30% {:5.1}  >80% {:5.1}  speaker accuracy {:5.1}%",
-            100.0 * speech.at_30.recall,
-            100.0 * speech.at_80.recall,
+            speech.at_30.recall,
+            speech.at_80.recall,
             100.0 * speech.speaker_accuracy
         )?;
         Ok(())
@@ -759,8 +743,8 @@ mod tests {
     #[test]
     fn scores_are_harmonic() {
         let s = Scores::new(0.3, 10, 5, 4, 4);
-        assert!((s.precision - 0.8).abs() < 1e-9);
-        assert!((s.recall - 0.4).abs() < 1e-9);
-        assert!((s.f1 - 2.0 * 0.8 * 0.4 / 1.2).abs() < 1e-9);
+        assert!((s.precision - 80.0).abs() < 1e-9);
+        assert!((s.recall - 40.0).abs() < 1e-9);
+        assert!((s.f1 - 2.0 * 80.0 * 40.0 / 120.0).abs() < 1e-9);
     }
 }

@@ -136,12 +136,8 @@ pub fn execute(args: EvalArgs, registry: &Registry, options: &Options) -> anyhow
             .with_context(|| format!("evaluating quotes on {}", args.gold.display()))?;
             print_report(&report, args.common.json)?;
             Ok(gate(&[
-                // The quotes report keeps fractions (0-1); the gates speak in points.
-                (
-                    "quotes F1@30",
-                    100.0 * report.all.at_30.f1,
-                    args.common.fail_under,
-                ),
+                // Speaker accuracy is a fraction (0-1); the gates speak in points.
+                ("quotes F1@30", report.all.at_30.f1, args.common.fail_under),
                 (
                     "quotes speaker accuracy",
                     100.0 * report.all.speaker_accuracy,
