@@ -49,17 +49,32 @@ fn toml_error(e: toml::de::Error) -> ConfigError {
     }
 }
 
-/// One component's own config table, with its positions in the config file.
+/// One component's own config table, with its positions in the config file, or options
+/// given as values by a program (without positions).
 pub struct RawConfig<'a> {
-    table: Spanned<DeTable<'a>>,
+    table: Table<'a>,
+}
+
+enum Table<'a> {
+    Toml(Spanned<DeTable<'a>>),
+    /// A table's TOML text, owned, parsed when the factory reads it.
+    Owned(String),
 }
 
 impl<'a> RawConfig<'a> {
     /// Parses a standalone TOML table, as plugin tests do.
     pub fn from_toml(source: &'a str) -> Result<RawConfig<'a>, ConfigError> {
         Ok(RawConfig {
-            table: DeTable::parse(source).map_err(toml_error)?,
+            table: Table::Toml(DeTable::parse(source).map_err(toml_error)?),
         })
+    }
+
+    /// A table a program writes itself, as TOML text (the runtime does, for the
+    /// dead-letter file it writes through the `file` sink type). Spans point into `text`.
+    pub fn from_toml_text(text: String) -> RawConfig<'static> {
+        RawConfig {
+            table: Table::Owned(text),
+        }
     }
 
     /// The table `[section.id]` of a whole pipeline file, without the keys in `skip` (those
@@ -94,14 +109,20 @@ impl<'a> RawConfig<'a> {
             .filter(|(key, _)| !skip.contains(&key.get_ref().as_ref()))
             .collect();
         Ok(RawConfig {
-            table: Spanned::new(span, table),
+            table: Table::Toml(Spanned::new(span, table)),
         })
     }
 
     /// Deserializes the table into the factory's own config type.
     pub fn parse<T: DeserializeOwned>(self) -> Result<T, ConfigError> {
         use serde::de::IntoDeserializer;
-        T::deserialize(self.table.into_deserializer()).map_err(toml_error)
+        match self.table {
+            Table::Toml(table) => T::deserialize(table.into_deserializer()).map_err(toml_error),
+            Table::Owned(text) => {
+                let table = DeTable::parse(&text).map_err(toml_error)?;
+                T::deserialize(table.into_deserializer()).map_err(toml_error)
+            }
+        }
     }
 }
 

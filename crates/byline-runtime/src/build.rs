@@ -121,12 +121,52 @@ pub fn build(
         }
         specs.push(spec);
     }
+    match dead_letter_writer(&parsed.data_dir, registry, validate_only) {
+        Ok(sink) => pipeline.dead_letter_sink = Some(sink),
+        Err(message) => reporter.error(message, None, None, Some("data_dir")),
+    }
     graph::check(&specs, &layers, registry, &mut reporter);
     if reporter.diagnostics.is_empty() {
         Ok(pipeline)
     } else {
         Err(ConfigErrors::new(path, text, reporter.diagnostics))
     }
+}
+
+/// The writer of `data_dir/dead-letter.jsonl`: the registry's `file` sink type, so that the
+/// runtime depends on no component crate and dead letters get the file sink's guarantees
+/// (fsync before acknowledging, a failed write cut back).
+fn dead_letter_writer(
+    data_dir: &Path,
+    registry: &Registry,
+    validate_only: bool,
+) -> Result<Box<dyn byline_core::Sink>, String> {
+    let factory = registry
+        .sink("file")
+        .ok_or("the registry has no `file` sink type to write data_dir/dead-letter.jsonl with")?;
+    // The path is a template: a `%` or a brace in the data_dir must stay literal.
+    let path = crate::pipeline::dead_letter_path(data_dir)
+        .to_string_lossy()
+        .replace('%', "%%")
+        .replace('{', "{{")
+        .replace('}', "}}");
+    let context = BuildContext {
+        id: crate::pipeline::DEAD_LETTER_WRITER.to_string(),
+        data_dir: data_dir.to_path_buf(),
+        validate_only,
+        ..BuildContext::default()
+    };
+    // A JSON string's escapes are all TOML basic-string escapes too; TOML also wants DEL
+    // escaped.
+    let table = format!("path = {}", serde_json::Value::String(path)).replace('\u{7f}', "\\u007f");
+    factory
+        .build(RawConfig::from_toml_text(table), &context)
+        .map_err(|e| {
+            format!(
+                "cannot write dead letters under {}: {e}",
+                data_dir.display()
+            )
+        })
 }
 
 /// The pipeline's name as a file name: the `name` key, else the config file's stem, with

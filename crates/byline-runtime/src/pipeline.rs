@@ -32,6 +32,29 @@ const CHANNEL_BATCHES: usize = 4;
 /// The id under which the default dead-letter writer reports.
 pub const DEAD_LETTER_WRITER: &str = "dead-letter";
 
+/// Stands in for a dead-letter writer that was never built: its records are not written, so
+/// they are not acknowledged as rejected and their sources do not commit past them.
+struct Unwritable(PathBuf);
+
+#[async_trait::async_trait]
+impl Sink for Unwritable {
+    async fn write(&mut self, _: &[byline_core::Event]) -> Result<(), byline_core::SinkError> {
+        Err(byline_core::SinkError::closed(format!(
+            "no writer for {}",
+            self.0.display()
+        )))
+    }
+
+    async fn flush(&mut self) -> Result<(), byline_core::SinkError> {
+        Ok(())
+    }
+}
+
+/// Where records go that no `<id>.errors` route takes: `data_dir/dead-letter.jsonl`.
+pub fn dead_letter_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("dead-letter.jsonl")
+}
+
 pub(crate) struct SourceNode {
     pub id: Arc<str>,
     pub source: Box<dyn Source>,
@@ -77,6 +100,8 @@ pub enum LoadError {
 
 /// A pipeline whose components are built and whose wiring is checked, ready to run.
 pub struct Pipeline {
+    /// Writes `data_dir/dead-letter.jsonl`; built with the pipeline.
+    pub(crate) dead_letter_sink: Option<Box<dyn Sink>>,
     name: String,
     data_dir: PathBuf,
     drain_timeout: Duration,
@@ -98,6 +123,7 @@ impl Pipeline {
         api: Option<ApiConfig>,
     ) -> Pipeline {
         Pipeline {
+            dead_letter_sink: None,
             name,
             data_dir,
             drain_timeout,
@@ -433,11 +459,16 @@ impl Pipeline {
                 shutdown.clone(),
             )));
         }
-        let dead_letter_file = byline_sinks::dead_letter::dead_letter_path(&self.data_dir);
+        let dead_letter_file = dead_letter_path(&self.data_dir);
         let dead_letter_metrics = Arc::new(ComponentMetrics::default());
+        let dead_letter_sink = match self.dead_letter_sink {
+            Some(sink) => sink,
+            // Built with every pipeline; only a pipeline assembled by hand could lack it.
+            None => Box::new(Unwritable(dead_letter_file.clone())),
+        };
         let dead_letter_task = tokio::spawn(sink_task::run(
             Arc::from(DEAD_LETTER_WRITER),
-            Box::new(byline_sinks::dead_letter::dead_letter_sink(&self.data_dir)),
+            dead_letter_sink,
             dead_letter_receiver,
             dead_letter_metrics.clone(),
             shutdown.clone(),

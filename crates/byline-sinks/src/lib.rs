@@ -1,11 +1,9 @@
 //! # byline-sinks
 //!
 //! Where articles go: [`stdout`] and [`file`] (JSON Lines, one article a line, in the output
-//! contract of `byline_core::output`), [`nats`] (one article a JetStream message), and the
-//! [`dead_letter`] file the runtime writes rejected records to when no `<id>.errors` route
-//! is wired.
+//! contract of `byline_core::output`) and [`nats`] (one article a JetStream message). The
+//! runtime writes its dead-letter file through the registered `file` sink type.
 
-pub mod dead_letter;
 pub mod file;
 pub mod jsonl;
 pub mod nats;
