@@ -1,6 +1,6 @@
 //! # byline-sinks
 //!
-//! Where articles go: [`stdout`] and [`file`] (JSON Lines, one article a line, in the output
+//! Where articles go: [`stdout`] and [`file`](mod@file) (JSON Lines, one article a line, in the output
 //! contract of `byline_core::output`) and [`nats`] (one article a JetStream message). The
 //! runtime writes its dead-letter file through the registered `file` sink type.
 
