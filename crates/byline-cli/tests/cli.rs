@@ -26,7 +26,7 @@ fn stderr(output: &Output) -> String {
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+    tempfile::tempdir().expect("a temp dir")
 }
 
 /// Checks `text[start:end] == span.text` in code points for every span of an article.
@@ -114,7 +114,7 @@ fn annotate_jsonl_gives_one_line_per_valid_line_with_ids_and_code_point_spans() 
     let mut content = std::fs::read_to_string(fixture("wire.jsonl")).unwrap_or_default();
     content.push_str("{\"id\": \"broken\", \"text\": \n");
     content.push_str("{\"id\":\"emoji\",\"text\":\"👋🏽 Maria Okafor met Tomas Lindqvist in Lisbon on Tuesday.\",\"published\":\"2021-08-03\"}\n");
-    std::fs::write(&input, content).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&input, content).expect("write the file");
     let output = byline(
         dir.path(),
         &["annotate", "mixed.jsonl", "--data-dir", "state"],
@@ -178,14 +178,13 @@ fn annotate_reads_stdin_and_pretty_prints() {
 fn annotate_a_directory_reads_every_article_in_it_and_a_missing_path_is_an_error() {
     let dir = tempdir();
     let articles = dir.path().join("articles");
-    std::fs::create_dir(&articles).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&articles).expect("create a directory");
     std::fs::copy(
         fixture("harbour-strike.txt"),
         articles.join("harbour-strike.txt"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    std::fs::copy(fixture("wire.jsonl"), articles.join("wire.jsonl"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    .expect("copy a fixture");
+    std::fs::copy(fixture("wire.jsonl"), articles.join("wire.jsonl")).expect("copy a fixture");
     let output = byline(dir.path(), &["annotate", "articles"], b"");
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout_lines(&output).len(), 4);
@@ -218,12 +217,12 @@ fn annotate_a_directory_reads_every_article_in_it_and_a_missing_path_is_an_error
 
     // Subdirectories (earlier outputs, say) are read only with --recursive.
     let nested = articles.join("old-output");
-    std::fs::create_dir(&nested).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&nested).expect("create a directory");
     std::fs::write(
         nested.join("annotated.jsonl"),
         "{\"id\":\"old\",\"text\":\"An earlier output line.\"}\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("write the file");
     let output = byline(dir.path(), &["annotate", "articles"], b"");
     assert_eq!(stdout_lines(&output).len(), 4, "{}", stderr(&output));
     let output = byline(dir.path(), &["annotate", "--recursive", "articles"], b"");
@@ -233,15 +232,15 @@ fn annotate_a_directory_reads_every_article_in_it_and_a_missing_path_is_an_error
 #[test]
 fn run_writes_the_file_sink_and_routes_bad_lines_to_the_dead_letters() {
     let dir = tempdir();
-    std::fs::create_dir(dir.path().join("in")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(dir.path().join("in")).expect("join the thread");
     std::fs::copy(
         fixture("harbour-strike.txt"),
         dir.path().join("in/harbour-strike.txt"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("copy a fixture");
     let mut feed = std::fs::read(fixture("wire.jsonl")).unwrap_or_default();
     feed.extend_from_slice(b"not json at all\n{\"text\":\"x\",\"published\":\"2021-02-30\"}\n\xff\xfe\n{\"id\":\"late\",\"text\":\"Still flows.\"}\n");
-    std::fs::write(dir.path().join("in/feed.jsonl"), feed).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("in/feed.jsonl"), feed).expect("join the thread");
     let config = r#"data_dir = "${STATE_DIR:-state}"
 
 [sources.wire]
@@ -257,7 +256,7 @@ type = "file"
 inputs = ["ner"]
 path = "out/articles-%Y-%m-%d.jsonl"
 "#;
-    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("pipeline.toml"), config).expect("join the thread");
     let output = byline(dir.path(), &["run", "-c", "pipeline.toml"], b"");
     let log = stderr(&output);
     assert!(output.status.success(), "{log}");
@@ -325,7 +324,7 @@ colour = "blue"
 type = "stdout"
 inputs = ["wire"]
 "#;
-    std::fs::write(dir.path().join("bad.toml"), bad_field).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("bad.toml"), bad_field).expect("join the thread");
     let output = byline(dir.path(), &["validate", "-c", "bad.toml"], b"");
     let log = stderr(&output);
     assert!(!output.status.success(), "{log}");
@@ -336,7 +335,7 @@ inputs = ["wire"]
     assert!(log.contains("[sinks.out]"), "{log}");
 
     let cycle = "[sources.wire]\ntype = \"stdin\"\n[stages.a]\ntype = \"dates\"\ninputs = [\"wire\", \"b\"]\n[stages.b]\ntype = \"dates\"\ninputs = [\"a\"]\n[sinks.out]\ntype = \"stdout\"\ninputs = [\"b\"]\n";
-    std::fs::write(dir.path().join("cycle.toml"), cycle).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("cycle.toml"), cycle).expect("join the thread");
     let output = byline(dir.path(), &["validate", "-c", "cycle.toml"], b"");
     let log = stderr(&output);
     assert!(!output.status.success());
@@ -346,7 +345,7 @@ inputs = ["wire"]
     );
 
     let good = "[sources.wire]\ntype = \"file\"\npaths = [\"in/*.txt\"]\n[sinks.out]\ntype = \"stdout\"\ninputs = [\"wire\"]\n";
-    std::fs::write(dir.path().join("good.toml"), good).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("good.toml"), good).expect("join the thread");
     let output = byline(dir.path(), &["validate", "-c", "good.toml"], b"");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("good.toml: ok"));

@@ -43,8 +43,8 @@ fn char_slice(text: &str, span: &Value) -> String {
 fn sample_output_validates_against_the_schema() {
     let schema_text = std::fs::read_to_string(repo_root().join("schema/article.v1.schema.json"))
         .unwrap_or_else(|e| panic!("cannot read the schema: {e}"));
-    let schema: Value = serde_json::from_str(&schema_text).unwrap_or_else(|e| panic!("{e}"));
-    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let schema: Value = serde_json::from_str(&schema_text).expect("parse JSON");
+    let validator = jsonschema::validator_for(&schema).expect("compile the schema");
     let articles = annotate_samples();
     // 4 txt files and 3 JSONL lines are bundled.
     assert_eq!(articles.len(), 7);

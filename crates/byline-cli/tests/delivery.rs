@@ -141,9 +141,9 @@ max_bytes = 400000
 
 #[test]
 fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    std::fs::create_dir(dir.path().join("in")).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.path().join("pipeline.toml"), PIPELINE).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir(dir.path().join("in")).expect("join the thread");
+    std::fs::write(dir.path().join("pipeline.toml"), PIPELINE).expect("join the thread");
     let feed = dir.path().join("in/feed.jsonl");
     let chunks = input_chunks();
     // A writer appends the feed over about two seconds while byline follows it.
@@ -154,9 +154,9 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
                 .create(true)
                 .append(true)
                 .open(&feed)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("open the file");
             for chunk in chunks {
-                file.write_all(&chunk).unwrap_or_else(|e| panic!("{e}"));
+                file.write_all(&chunk).expect("write");
                 std::thread::sleep(Duration::from_millis(30));
             }
         })
@@ -165,7 +165,7 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
     // Run 1: killed without warning.
     let mut first = start(dir.path(), true);
     std::thread::sleep(Duration::from_millis(700));
-    first.kill().unwrap_or_else(|e| panic!("{e}"));
+    first.kill().expect("kill");
     let _ = first.wait();
     let after_kill = complete_lines(&dir.path().join("out"));
     assert!(after_kill < GOOD, "the kill came too late to be mid-run");
@@ -247,10 +247,9 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
         );
     }
     let checkpoint: Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("state/checkpoints/pipeline/wire.json"))
-            .unwrap_or_else(|e| panic!("{e}")),
+        &std::fs::read(dir.path().join("state/checkpoints/pipeline/wire.json")).expect("read"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("parse JSON");
     let length = std::fs::metadata(&feed).map(|m| m.len()).unwrap_or(0);
     assert_eq!(checkpoint["files"][0]["offset"], length, "{checkpoint}");
 
@@ -271,8 +270,8 @@ fn kill_9_and_sigterm_mid_run_then_resume_lose_nothing() {
 
 #[test]
 fn an_output_directory_that_is_missing_for_a_while_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    std::fs::create_dir(dir.path().join("in")).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir(dir.path().join("in")).expect("join the thread");
     let ids: Vec<String> = (0..500).map(|i| format!("n{i}")).collect();
     let lines = |ids: &[String]| -> String {
         ids.iter()
@@ -285,8 +284,8 @@ fn an_output_directory_that_is_missing_for_a_while_loses_nothing() {
             .collect()
     };
     let feed = dir.path().join("in/feed.jsonl");
-    std::fs::write(&feed, lines(&ids[..250])).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.path().join("pipeline.toml"), PIPELINE).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&feed, lines(&ids[..250])).expect("lines");
+    std::fs::write(dir.path().join("pipeline.toml"), PIPELINE).expect("join the thread");
     let mut run = start(dir.path(), true);
     let out_dir = dir.path().join("out");
     let written_by = std::time::Instant::now() + Duration::from_secs(20);
@@ -295,20 +294,20 @@ fn an_output_directory_that_is_missing_for_a_while_loses_nothing() {
     }
     // The output directory goes away mid-run and a plain file takes its place: the sink
     // cannot open its file (even as root) until it is taken away.
-    std::fs::remove_dir_all(&out_dir).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(&out_dir, "in the way").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_dir_all(&out_dir).expect("remove the directory");
+    std::fs::write(&out_dir, "in the way").expect("write the file");
     let mut more = std::fs::OpenOptions::new()
         .append(true)
         .open(&feed)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("open the file");
     more.write_all(lines(&ids[250..]).as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("write");
     std::thread::sleep(Duration::from_millis(2000));
     assert!(
-        run.try_wait().unwrap_or_else(|e| panic!("{e}")).is_none(),
+        run.try_wait().expect("try wait").is_none(),
         "the run must wait for the sink, not give up"
     );
-    std::fs::remove_file(&out_dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&out_dir).expect("remove the file");
     let arrived_by = std::time::Instant::now() + Duration::from_secs(30);
     while complete_lines(&out_dir) < 250 && std::time::Instant::now() < arrived_by {
         std::thread::sleep(Duration::from_millis(50));

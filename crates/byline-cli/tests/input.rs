@@ -20,9 +20,9 @@ fn json_lines(path: &Path) -> Vec<Value> {
 
 fn write(path: &Path, content: &[u8]) {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(parent).expect("create directories");
     }
-    std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, content).expect("write the file");
 }
 
 fn by_id<'a>(articles: &'a [Value], id: &str) -> &'a Value {
@@ -44,7 +44,7 @@ fn dead_letter_saying<'a>(dead: &'a [Value], reason: &str) -> &'a Value {
 
 #[test]
 fn a_directory_of_messy_articles_is_read_without_losing_anything() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in");
     write(
         &input.join("envoy.txt"),
@@ -133,11 +133,10 @@ path = "out/articles.jsonl"
     // `published_raw` is part of the published output contract.
     let schema_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/article.v1.schema.json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(schema_path).unwrap_or_else(|e| panic!("{e}")),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).expect("read the file"))
+            .expect("parse JSON");
+    let validator = jsonschema::validator_for(&schema).expect("compile the schema");
     for article in &articles {
         let errors: Vec<String> = validator
             .iter_errors(article)
@@ -182,7 +181,7 @@ path = "out/articles.jsonl"
 
 #[test]
 fn an_ambiguous_date_without_date_order_is_a_dead_letter_naming_the_option() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let line = br#"{"id":"a","text":"Talks resumed on Monday.","published":"03/08/2021"}"#;
     let output = byline(dir.path(), &["annotate", "--data-dir", "state", "-"], line);
     assert!(output.stdout.is_empty());
@@ -194,7 +193,7 @@ fn an_ambiguous_date_without_date_order_is_a_dead_letter_naming_the_option() {
 
 #[test]
 fn a_too_large_article_on_stdin_is_a_dead_letter_with_its_size() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     // 3 MB, over the default limit of 2 MiB.
     let text = "The envoy spoke. ".repeat(3_000_000 / 17);
     let output = byline(

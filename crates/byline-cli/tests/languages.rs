@@ -41,7 +41,7 @@ fn line(id: &str, text: &str, language: Option<&str>) -> String {
 
 #[test]
 fn a_mixed_language_file_annotates_english_and_passes_the_rest_through() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = [
         line("en", ENGLISH, None),
         line("de", GERMAN, None),
@@ -53,12 +53,12 @@ fn a_mixed_language_file_annotates_english_and_passes_the_rest_through() {
         line("said-de", ENGLISH_TOO, Some("de")),
     ]
     .join("\n");
-    std::fs::write(dir.path().join("mixed.jsonl"), input + "\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("mixed.jsonl"), input + "\n").expect("join the thread");
     std::fs::write(
         dir.path().join("brief.txt"),
         format!("title: Fähren\nlanguage: de\n\n{GERMAN}"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("write the file");
 
     let output = byline(
         dir.path(),

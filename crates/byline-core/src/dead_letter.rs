@@ -140,7 +140,7 @@ mod tests {
     fn a_raw_dead_letter_keeps_the_line_and_its_position() {
         let position = Position::in_file("wire".into(), "in.jsonl".into(), 4, 96);
         let json = DeadLetter::raw("wire", "{oops", None, "malformed JSON").to_json(&position);
-        let value = serde_json::to_value(&json).unwrap_or_else(|e| panic!("{e}"));
+        let value = serde_json::to_value(&json).expect("serialize");
         assert_eq!(value["raw"], "{oops");
         assert_eq!(value["error"]["reason"], "malformed JSON");
         assert_eq!(value["error"]["file"], "in.jsonl");
@@ -154,7 +154,7 @@ mod tests {
         let position = Position::of_source("wire".into());
         let bytes = b"\x89PNG\r\n\x1a\n\xff\x00";
         let json = DeadLetter::raw_bytes("wire", bytes, None, "invalid UTF-8").to_json(&position);
-        let value = serde_json::to_value(&json).unwrap_or_else(|e| panic!("{e}"));
+        let value = serde_json::to_value(&json).expect("serialize");
         assert!(value.get("raw").is_none());
         let encoded = value["raw_base64"].as_str().unwrap_or_default();
         use base64::Engine as _;
@@ -172,7 +172,7 @@ mod tests {
         let position = Position::of_source("wire".into());
         let json = DeadLetter::article("quotes", Article::new("a1", "Body."), "panic: boom")
             .to_json(&position);
-        let value = serde_json::to_value(&json).unwrap_or_else(|e| panic!("{e}"));
+        let value = serde_json::to_value(&json).expect("serialize");
         assert_eq!(value["id"], "a1");
         assert_eq!(value["text"], "Body.");
         assert_eq!(value["error"]["component"], "quotes");

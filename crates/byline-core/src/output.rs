@@ -476,8 +476,8 @@ mod tests {
         let article = sample();
         let mut line = Vec::new();
         assert!(article.write_json_line(&mut line).is_ok());
-        let parsed: ArticleJson = serde_json::from_slice(&line).unwrap_or_else(|e| panic!("{e}"));
-        let back = parsed.into_article().unwrap_or_else(|e| panic!("{e}"));
+        let parsed: ArticleJson = serde_json::from_slice(&line).expect("parse JSON");
+        let back = parsed.into_article().expect("read the article back");
         assert_eq!(back.entities, article.entities);
         assert_eq!(back.timexes, article.timexes);
         assert_eq!(back.quotes, article.quotes);
@@ -494,10 +494,10 @@ mod tests {
             json.published_raw.as_deref(),
             Some("Tue, 03 Aug 2021 10:00:00 GMT")
         );
-        let back = json.into_article().unwrap_or_else(|e| panic!("{e}"));
+        let back = json.into_article().expect("read the article back");
         assert_eq!(back.published, article.published);
         // An RFC 3339 value is written once.
-        let value = serde_json::to_value(sample().to_json()).unwrap_or_else(|e| panic!("{e}"));
+        let value = serde_json::to_value(sample().to_json()).expect("to json");
         assert!(value.get("published_raw").is_none());
     }
 

@@ -428,20 +428,19 @@ mod tests {
 
     #[test]
     fn an_rfc3339_value_is_its_own_original() {
-        let parsed = Published::parse(" 2021-08-03 ").unwrap_or_else(|e| panic!("{e}"));
+        let parsed = Published::parse(" 2021-08-03 ").expect("parse");
         assert_eq!(parsed.original(), None);
-        let parsed = Published::parse("Aug 3, 2021").unwrap_or_else(|e| panic!("{e}"));
+        let parsed = Published::parse("Aug 3, 2021").expect("parse");
         assert_eq!(parsed.original(), Some("Aug 3, 2021"));
     }
 
     #[test]
     fn the_anchor_is_the_date_where_the_value_was_written() {
         // 23:30 in New York is already the next day in UTC; the article's own day counts.
-        let late =
-            Published::parse("Tue, 03 Aug 2021 23:30:00 EDT").unwrap_or_else(|e| panic!("{e}"));
+        let late = Published::parse("Tue, 03 Aug 2021 23:30:00 EDT").expect("parse");
         assert_eq!(late.date(), date(2021, 8, 3));
         // An epoch value has no zone: UTC.
-        let epoch = Published::parse("1628033400").unwrap_or_else(|e| panic!("{e}"));
+        let epoch = Published::parse("1628033400").expect("parse");
         assert_eq!(epoch.date(), date(2021, 8, 3));
         assert_eq!(epoch.as_str(), "2021-08-03T23:30:00Z");
     }

@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn unknown_field_error_points_at_the_key() {
         let source = "field = \"x\"\ncolour = \"blue\"\n";
-        let raw = RawConfig::from_toml(source).unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml(source).expect("parse the TOML");
         let err = registry()
             .stage("noop")
             .map(|f| f.build(raw, &BuildContext::default()));
@@ -403,7 +403,7 @@ mod tests {
             [("void", "writes nothing")]
         );
         let source = "colour = 1\n";
-        let raw = RawConfig::from_toml(source).unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml(source).expect("parse the TOML");
         let built = r
             .sink("void")
             .map(|f| f.build(raw, &BuildContext::default()));
@@ -411,7 +411,7 @@ mod tests {
             panic!("expected a config error");
         };
         assert_eq!(&source[err.span.unwrap_or_default()], "colour");
-        let raw = RawConfig::from_toml("field = \"x\"").unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml("field = \"x\"").expect("parse the TOML");
         let built = r
             .source("void")
             .map(|f| f.build(raw, &BuildContext::default()));

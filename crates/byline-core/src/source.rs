@@ -418,7 +418,7 @@ mod tests {
             let position = Position::of_source(output.id().clone());
             output
                 .article_blocking(Article::new(i.to_string(), "x"), position)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("article blocking");
         }
         assert_eq!(sizes(&channel), [2, 2]);
         drop(output);
@@ -443,7 +443,7 @@ mod tests {
         let position = Position::of_source(output.id().clone());
         output
             .article_blocking(Article::new("big", "0123456789ab"), position)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("article blocking");
         assert_eq!(sizes(&channel), [1]);
     }
 
@@ -462,7 +462,7 @@ mod tests {
         let position = Position::of_source(output.id().clone());
         output
             .reject_blocking(DeadLetter::raw("s", "?", None, "bad"), position)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("reject blocking");
         drop(output);
         channel
             .batches

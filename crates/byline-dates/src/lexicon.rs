@@ -813,7 +813,7 @@ mod tests {
 
     #[test]
     fn triggers_need_word_boundaries() {
-        let triggers = Triggers::new().unwrap_or_else(|e| panic!("{e}"));
+        let triggers = Triggers::new().expect("build the triggers");
         let text = "Mayor Todd met on Tuesday, 3 days ago.";
         let found: Vec<&str> = triggers
             .find(text)

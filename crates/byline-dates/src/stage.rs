@@ -59,7 +59,7 @@ mod tests {
     fn build(config: &str) -> Result<Box<dyn Stage>, BuildError> {
         let mut registry = Registry::new();
         crate::register(&mut registry);
-        let raw = RawConfig::from_toml(config).unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml(config).expect("parse the TOML");
         let factory = registry
             .stage("dates")
             .unwrap_or_else(|| panic!("dates is not registered"));
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn registered_stage_tags_an_article() {
-        let stage = build("").unwrap_or_else(|e| panic!("{e}"));
+        let stage = build("").expect("build the component");
         assert_eq!(stage.provides(), [Layer::TIMEXES]);
         let mut article = Article::new("a", "The envoy arrived in Doha on Tuesday.");
         article.published = Published::parse("2021-08-03").ok();

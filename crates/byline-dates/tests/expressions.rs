@@ -413,7 +413,7 @@ const TABLE: &[(&str, &str, &str, &str, Option<&str>)] = &[
 ];
 
 fn tag(sentence: &str, published: Option<&str>) -> Vec<byline_core::Timex> {
-    let stage = DatesStage::new(DatesConfig::default()).unwrap_or_else(|e| panic!("{e}"));
+    let stage = DatesStage::new(DatesConfig::default()).expect("build the dates stage");
     let mut article = Article::new("t", sentence);
     article.published = published.and_then(|p| Published::parse(p).ok());
     stage

@@ -101,7 +101,7 @@ proptest! {
 
     #[test]
     fn output_is_well_formed(text in article_text(), dct in publication_date()) {
-        let stage = DatesStage::new(DatesConfig::default()).unwrap_or_else(|e| panic!("{e}"));
+        let stage = DatesStage::new(DatesConfig::default()).expect("build the dates stage");
         let mut article = Article::new("p", text.clone());
         if let Some(date) = dct {
             article.published = byline_core::Published::parse(&date.format("%Y-%m-%d").to_string()).ok();

@@ -44,7 +44,7 @@ fn main() {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/model/entities.bin"))
         .unwrap_or_default();
     let started = Instant::now();
-    let model = Model::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let model = Model::from_bytes(&bytes).expect("from bytes");
     let load = started.elapsed();
     println!(
         "model: {:.1} MB, loads in {:.3} s",
@@ -53,7 +53,7 @@ fn main() {
     );
     drop(model);
     let started = Instant::now();
-    let stage = EntitiesStage::with_embedded_model().unwrap_or_else(|e| panic!("{e}"));
+    let stage = EntitiesStage::with_embedded_model().expect("load the embedded model");
     println!(
         "embedded model ready in {:.3} s",
         started.elapsed().as_secs_f64()

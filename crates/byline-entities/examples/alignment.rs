@@ -2,7 +2,7 @@
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
     let docs = byline_entities::corpus::read_gold(std::path::Path::new(&path))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("read the gold file");
     let (mut spans, mut bad, mut tokens) = (0, 0, 0);
     for doc in &docs {
         let analysis = byline_core::Article::new("x", doc.text.clone())

@@ -118,7 +118,7 @@ mod tests {
     #[test]
     fn code_points_become_bytes() {
         let line = r#"{"id":"a","text":"Café in Zürich","entities":[{"start":8,"end":14,"label":"LOC","text":"Zürich"}]}"#;
-        let doc = parse_line(line, 0).unwrap_or_else(|e| panic!("{e}"));
+        let doc = parse_line(line, 0).expect("parse line");
         let span = doc.entities[0];
         assert_eq!(&doc.text[span.start..span.end], "Zürich");
         assert_eq!(span.label, EntityLabel::Location);

@@ -210,7 +210,7 @@ mod tests {
         let mut out = ByteWriter::default();
         g.write(&mut out);
         let read =
-            Gazetteer::read(&mut ByteReader::new(&out.bytes)).unwrap_or_else(|e| panic!("{e}"));
+            Gazetteer::read(&mut ByteReader::new(&out.bytes)).expect("read the gazetteer back");
         assert_eq!(read.len(), g.len());
         assert_eq!(hits(&read, "in Kabul"), hits(&g, "in Kabul"));
     }

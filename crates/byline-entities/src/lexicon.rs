@@ -119,8 +119,7 @@ mod tests {
         lexicon.insert(folded("Kabul"), info);
         let mut out = ByteWriter::default();
         lexicon.write(&mut out);
-        let read =
-            Lexicon::read(&mut ByteReader::new(&out.bytes)).unwrap_or_else(|e| panic!("{e}"));
+        let read = Lexicon::read(&mut ByteReader::new(&out.bytes)).expect("read the lexicon back");
         assert_eq!(read.get(folded("KABUL")), info);
         assert_eq!(read.get(folded("Herat")), WordInfo::default());
     }

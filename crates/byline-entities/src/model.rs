@@ -341,7 +341,7 @@ mod tests {
     fn round_trips_through_bytes() {
         let model = toy_model();
         let bytes = model.to_bytes();
-        let read = Model::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        let read = Model::from_bytes(&bytes).expect("from bytes");
         assert_eq!(read.description(), "toy");
         assert_eq!(read.weights, model.weights);
         assert_eq!(read.to_bytes(), bytes);

@@ -134,20 +134,20 @@ mod tests {
     use byline_core::{BuildContext, EntityLabel, RawConfig};
 
     fn stage() -> EntitiesStage {
-        EntitiesStage::with_embedded_model().unwrap_or_else(|e| panic!("{e}"))
+        EntitiesStage::with_embedded_model().expect("load the embedded model")
     }
 
     #[test]
     fn config_rejects_unknown_fields() {
         let mut registry = Registry::new();
         register(&mut registry);
-        let raw = RawConfig::from_toml("colour = \"red\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml("colour = \"red\"\n").expect("parse the TOML");
         let result = registry
             .stage("entities")
             .map(|f| f.build(raw, &BuildContext::default()));
         assert!(matches!(result, Some(Err(BuildError::Config(_)))));
-        let raw = RawConfig::from_toml("model = \"/nonexistent/model.bin\"\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let raw =
+            RawConfig::from_toml("model = \"/nonexistent/model.bin\"\n").expect("parse the TOML");
         let result = registry
             .stage("entities")
             .map(|f| f.build(raw, &BuildContext::default()));
@@ -158,7 +158,7 @@ mod tests {
     fn registers_and_provides_entities() {
         let mut registry = Registry::new();
         register(&mut registry);
-        let raw = RawConfig::from_toml("").unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml("").expect("parse the TOML");
         let built = registry
             .stage("entities")
             .map(|f| f.build(raw, &BuildContext::default()));
@@ -176,7 +176,7 @@ mod tests {
         );
         stage()
             .process(&mut article)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("the stage processes the article");
         let found: Vec<(&str, EntityLabel, &str)> = article
             .entities
             .iter()
@@ -227,7 +227,7 @@ mod tests {
             let mut article = Article::new("odd", text);
             stage()
                 .process(&mut article)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("the stage processes the article");
             for e in &article.entities {
                 assert!(
                     e.start < e.end

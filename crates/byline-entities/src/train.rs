@@ -425,7 +425,7 @@ mod tests {
 
     fn write(dir: &Path, name: &str, lines: &[&str]) -> PathBuf {
         let path = dir.join(name);
-        std::fs::write(&path, lines.join("\n")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, lines.join("\n")).expect("join the thread");
         path
     }
 
@@ -443,18 +443,18 @@ mod tests {
     fn learns_a_tiny_corpus_deterministically() {
         let dir =
             std::env::temp_dir().join(format!("byline-entities-train-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&dir).expect("create directories");
         let doc = r#"{"text":"Anna Berg visited Oslo .\nThe talks in Oslo ended .","entities":[{"start":0,"end":9,"label":"PER"},{"start":18,"end":22,"label":"LOC"},{"start":38,"end":42,"label":"LOC"}]}"#;
         let train_path = write(&dir, "train.jsonl", &[doc, doc]);
         let mut opts = TrainOptions::new(train_path.clone(), Some(train_path), dir.join("a.bin"));
         opts.epochs = 3;
         opts.bucket_bits = 12;
-        let report = train(&opts).unwrap_or_else(|e| panic!("{e}"));
+        let report = train(&opts).expect("train");
         assert_eq!(report.epochs.len(), 3);
         let last = report.epochs[2].dev.as_ref().map(|d| d.overall.f1);
         assert_eq!(last, Some(100.0));
         opts.out = dir.join("b.bin");
-        train(&opts).unwrap_or_else(|e| panic!("{e}"));
+        train(&opts).expect("train");
         let a = std::fs::read(dir.join("a.bin")).unwrap_or_default();
         let b = std::fs::read(dir.join("b.bin")).unwrap_or_default();
         assert!(!a.is_empty());

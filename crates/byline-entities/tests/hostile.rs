@@ -11,7 +11,7 @@ use byline_entities::EntitiesStage;
 const SIZE: usize = 300_000;
 
 fn stage() -> EntitiesStage {
-    EntitiesStage::with_embedded_model().unwrap_or_else(|e| panic!("{e}"))
+    EntitiesStage::with_embedded_model().expect("load the embedded model")
 }
 
 /// Pseudo-random distinct given names (deterministic, no corpus text).
@@ -36,7 +36,7 @@ fn tag(text: String) -> (Article, Duration) {
     let started = Instant::now();
     stage()
         .process(&mut article)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the stage processes the article");
     (article, started.elapsed())
 }
 

@@ -17,12 +17,12 @@ fn data() -> &'static Path {
 }
 
 fn stage() -> EntitiesStage {
-    EntitiesStage::with_embedded_model().unwrap_or_else(|e| panic!("{e}"))
+    EntitiesStage::with_embedded_model().expect("load the embedded model")
 }
 
 #[test]
 fn key_people_and_places_of_the_doha_article() {
-    let documents = read_gold(data()).unwrap_or_else(|e| panic!("{e}"));
+    let documents = read_gold(data()).expect("data");
     let doha = documents
         .iter()
         .find(|d| d.id == "modern-02")
@@ -30,7 +30,7 @@ fn key_people_and_places_of_the_doha_article() {
     let mut article = Article::new(doha.id.clone(), doha.text.clone());
     stage()
         .process(&mut article)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the stage processes the article");
     let found: Vec<(&str, EntityLabel, &str)> = article
         .entities
         .iter()
@@ -70,7 +70,7 @@ fn titles_are_not_part_of_names() {
     );
     stage()
         .process(&mut article)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the stage processes the article");
     let people: Vec<(&str, &str)> = article
         .entities
         .iter()
@@ -87,7 +87,7 @@ fn titles_are_not_part_of_names() {
 
 #[test]
 fn modern_news_quality_floor() {
-    let report = evaluate(data(), &stage(), false).unwrap_or_else(|e| panic!("{e}"));
+    let report = evaluate(data(), &stage(), false).expect("evaluate");
     assert_eq!(report.documents, 7);
     assert!(
         report.overall.f1 >= 85.0,

@@ -55,7 +55,7 @@ fn exec_stage(mode: &str, max_in_flight: usize) -> Box<dyn Stage> {
     );
     let mut registry = Registry::new();
     byline_exec::register(&mut registry);
-    let raw = RawConfig::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
+    let raw = RawConfig::from_toml(&source).expect("parse the TOML");
     let context = BuildContext {
         id: "bench".into(),
         ..BuildContext::default()
@@ -64,7 +64,7 @@ fn exec_stage(mode: &str, max_in_flight: usize) -> Box<dyn Stage> {
         .stage("exec")
         .unwrap_or_else(|| panic!("exec is not registered"))
         .build(raw, &context)
-        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("build the stage")
 }
 
 /// Runs every article through `stage` in batches on `workers` threads; returns articles/s.

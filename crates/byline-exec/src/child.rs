@@ -423,15 +423,15 @@ mod tests {
 
     #[test]
     fn starts_a_child_that_answers_the_handshake() {
-        let child = ChildProcess::start(&spec(&format!("{HELLO}; cat > /dev/null")))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let child =
+            ChildProcess::start(&spec(&format!("{HELLO}; cat > /dev/null"))).expect("start");
         assert_eq!(child.name(), "sh");
     }
 
     #[test]
     fn requests_get_increasing_ids_and_lines_come_back() {
         let script = format!("{HELLO}; while read line; do echo \"$line\"; done");
-        let mut child = ChildProcess::start(&spec(&script)).unwrap_or_else(|e| panic!("{e}"));
+        let mut child = ChildProcess::start(&spec(&script)).expect("spec");
         assert_eq!(child.send_request("{}"), Some(1));
         assert_eq!(child.send_request("{}"), Some(2));
         let first = child.next_event(Duration::from_secs(5));

@@ -242,7 +242,7 @@ mod tests {
         config.insert("model".into(), Value::from("small"));
         let line = handshake_line("sentiment", &config);
         assert!(line.ends_with('\n'));
-        let value: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
+        let value: Value = serde_json::from_str(&line).expect("parse JSON");
         assert_eq!(
             value,
             serde_json::json!({"protocol": "byline-exec", "version": 1, "stage": "sentiment",
@@ -286,7 +286,7 @@ mod tests {
     fn request_line_wraps_the_payload() {
         let a = article();
         let line = request_line(7, &article_payload(&a));
-        let value: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
+        let value: Value = serde_json::from_str(&line).expect("parse JSON");
         assert_eq!(value["id"], 7);
         assert_eq!(value["article"]["text"], a.text());
         assert_eq!(value["article"]["meta"]["desk"], "world");

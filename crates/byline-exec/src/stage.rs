@@ -538,7 +538,7 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let config = parse("command = [\"python3\", \"s.py\"]").unwrap_or_else(|e| panic!("{e}"));
+        let config = parse("command = [\"python3\", \"s.py\"]").expect("parse");
         assert_eq!(config.startup_timeout.0, Duration::from_secs(30));
         assert_eq!(config.max_in_flight, 16);
         assert_eq!(config.restart_backoff.0, Duration::from_millis(100));
@@ -549,7 +549,7 @@ mod tests {
     fn child_config_and_env_are_read() {
         let source = "command = [\"x\"]\nstartup_timeout = \"500ms\"\nenv = { MODEL = \"small\" }\n\
                       [config]\nthreshold = 0.5\nlabels = [\"a\", \"b\"]\n";
-        let config = parse(source).unwrap_or_else(|e| panic!("{e}"));
+        let config = parse(source).expect("parse");
         assert_eq!(config.startup_timeout.0, Duration::from_millis(500));
         assert_eq!(config.env["MODEL"], "small");
         assert_eq!(
@@ -588,12 +588,11 @@ mod tests {
         };
         // `sh` would wait for a handshake it never answers, so building succeeds only if
         // nothing was started.
-        let config = parse("command = [\"sh\"]").unwrap_or_else(|e| panic!("{e}"));
-        let stage = ExecStage::build(config, &context).unwrap_or_else(|e| panic!("{e}"));
+        let config = parse("command = [\"sh\"]").expect("parse");
+        let stage = ExecStage::build(config, &context).expect("build the component");
         assert!(stage.check_out().is_none());
         assert_eq!(stage.timeout, Duration::from_millis(250));
-        let config =
-            parse("command = [\"no-such-program-byline\"]").unwrap_or_else(|e| panic!("{e}"));
+        let config = parse("command = [\"no-such-program-byline\"]").expect("parse");
         let err = ExecStage::build(config, &context)
             .err()
             .map(|e| e.to_string());
@@ -611,7 +610,7 @@ mod tests {
             "command = [\"\"]",
             "command = [\"sh\"]\nmax_in_flight = 0",
         ] {
-            let config = parse(source).unwrap_or_else(|e| panic!("{e}"));
+            let config = parse(source).expect("parse");
             let err = ExecStage::build(config, &context)
                 .err()
                 .map(|e| e.to_string());

@@ -92,7 +92,7 @@ impl Child {
         let factory = registry
             .stage("exec")
             .unwrap_or_else(|| panic!("exec is not registered"));
-        let raw = RawConfig::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml(&source).expect("parse the TOML");
         let context = BuildContext {
             id: "py".into(),
             timeout: timeout.map(|t| {
@@ -142,7 +142,7 @@ fn a_well_behaved_child_tags_every_article_with_config_and_env() {
     let child = Child::new(ECHO);
     let stage = child
         .stage("env = { NOTE_SUFFIX = \"!\" }\nconfig = { note = \"seen\" }\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("build the stage");
     let mut batch = numbered(40);
     let results = stage.process_batch(&mut batch);
     assert_eq!(results.len(), 40);
@@ -176,7 +176,7 @@ while True:
     );
     let stage = child
         .stage("max_in_flight = 4\nconfig = { note = \"\" }")
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("build the stage");
     let mut batch = numbered(25);
     let results = stage.process_batch(&mut batch);
     for (article, result) in batch.iter().zip(&results) {
@@ -202,9 +202,7 @@ for n, request in enumerate(requests()):
     send({"id": request["id"], "article": tag(request["article"], "ok")})
 "#,
     );
-    let stage = child
-        .stage("max_in_flight = 4")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage("max_in_flight = 4").expect("build the stage");
     let mut batch = numbered(30);
     let results = stage.process_batch(&mut batch);
     assert!(
@@ -233,9 +231,7 @@ for request in requests():
     send({"id": request["id"], "article": tag(request["article"], "ok")})
 "#,
     );
-    let stage = child
-        .stage("max_in_flight = 8")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage("max_in_flight = 8").expect("build the stage");
     let mut batch = articles(&["one", "two", "poison", "four", "five", "six", "seven"]);
     let results = stage.process_batch(&mut batch);
     for (i, (article, result)) in batch.iter().zip(&results).enumerate() {
@@ -263,7 +259,7 @@ for request in requests():
         send({"id": request["id"], "article": tag(request["article"], "ok")})
 "#,
     );
-    let stage = child.stage("").unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage("").expect("build the stage");
     let mut batch = articles(&["fine", "bad", "skip", "fine again"]);
     let results = stage.process_batch(&mut batch);
     assert_tagged(&batch[0], &results[0], "ok");
@@ -300,9 +296,7 @@ for request in requests():
         send({"id": rid, "article": tag(request["article"], "ok")})
 "#,
     );
-    let stage = child
-        .stage_timed(Some("1s"), "")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage_timed(Some("1s"), "").expect("stage timed");
     let words = [
         "shape", "fine", "empty", "rewrite", "offsets", "stranger", "babble", "last",
     ];
@@ -347,7 +341,7 @@ for request in requests():
     );
     let stage = child
         .stage_timed(Some("400ms"), "max_in_flight = 16")
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("stage timed");
     // With 16 in flight at 50ms each, the last ones wait longer than the timeout in the
     // child's queue: only the hanging article may fail.
     let mut batch = articles(&[
@@ -379,7 +373,7 @@ for request in requests():
     send({"id": request["id"], "article": tag(request["article"], str(os.getpid()))})
 "#,
     );
-    let stage = child.stage("").unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage("").expect("build the stage");
     let stage = &*stage;
     let pids: Vec<String> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..3)
@@ -412,7 +406,7 @@ for request in requests():
     send({"id": request["id"], "article": tag(request["article"], str(os.getpid()))})
 "#,
     );
-    let stage = child.stage("").unwrap_or_else(|e| panic!("{e}"));
+    let stage = child.stage("").expect("build the stage");
     let mut pids = Vec::new();
     for size in [3, 0, 5, 1] {
         let mut batch = numbered(size);

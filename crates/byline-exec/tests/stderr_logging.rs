@@ -42,7 +42,7 @@ fn stderr_lines_are_logged_with_the_stage_id() {
         .with_ansi(false)
         .init();
 
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let script = dir.path().join("child.py");
     std::fs::write(
         &script,
@@ -55,14 +55,14 @@ for line in sys.stdin:
     pass
 "#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("write the file");
     let source = format!(
         "command = [\"python3\", {:?}]",
         script.display().to_string()
     );
     let mut registry = Registry::new();
     byline_exec::register(&mut registry);
-    let raw = RawConfig::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
+    let raw = RawConfig::from_toml(&source).expect("parse the TOML");
     let context = BuildContext {
         id: "sentiment".into(),
         ..BuildContext::default()
@@ -71,7 +71,7 @@ for line in sys.stdin:
         .stage("exec")
         .map(|f| f.build(raw, &context))
         .unwrap_or_else(|| panic!("exec is not registered"))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("unwrap or else");
 
     let deadline = Instant::now() + Duration::from_secs(10);
     while !captured.text().contains("loading the sentiment model") && Instant::now() < deadline {

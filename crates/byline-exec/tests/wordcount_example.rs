@@ -14,7 +14,7 @@ fn stage(config: &str) -> Result<Box<dyn Stage>, String> {
     );
     let mut registry = Registry::new();
     byline_exec::register(&mut registry);
-    let raw = RawConfig::from_toml(&source).unwrap_or_else(|e| panic!("{e}"));
+    let raw = RawConfig::from_toml(&source).expect("parse the TOML");
     let context = BuildContext {
         id: "wordcount".into(),
         ..BuildContext::default()
@@ -37,7 +37,7 @@ fn articles() -> Vec<Article> {
 
 #[test]
 fn counts_words_and_reading_time_and_keeps_other_meta() {
-    let stage = stage("words_per_minute = 100").unwrap_or_else(|e| panic!("{e}"));
+    let stage = stage("words_per_minute = 100").expect("build the stage");
     let mut batch = articles();
     let results = stage.process_batch(&mut batch);
     assert_eq!(results, [Ok(Flow::Continue), Ok(Flow::Continue)]);
@@ -50,7 +50,7 @@ fn counts_words_and_reading_time_and_keeps_other_meta() {
 
 #[test]
 fn short_articles_are_dropped_with_min_words() {
-    let stage = stage("min_words = 5").unwrap_or_else(|e| panic!("{e}"));
+    let stage = stage("min_words = 5").expect("build the stage");
     let mut batch = articles();
     let results = stage.process_batch(&mut batch);
     assert_eq!(results, [Ok(Flow::Drop), Ok(Flow::Continue)]);
@@ -58,7 +58,7 @@ fn short_articles_are_dropped_with_min_words() {
 
 #[test]
 fn noop_mode_sends_articles_back_unchanged() {
-    let stage = stage("mode = \"noop\"").unwrap_or_else(|e| panic!("{e}"));
+    let stage = stage("mode = \"noop\"").expect("build the stage");
     let mut batch = articles();
     let before: Vec<_> = batch.iter().map(Article::to_json).collect();
     let results = stage.process_batch(&mut batch);

@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn the_offset_moves_only_over_settled_records_and_survives_a_reload() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = checkpoint_path(dir.path(), "test", "wire");
         let checkpoints = Checkpoints::load(Some(path.clone()));
         let head = b"{\"id\":\"a\"}\n{\"id\":\"b\"}\n";

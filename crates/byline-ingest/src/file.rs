@@ -528,7 +528,7 @@ mod tests {
         );
         FileSource::new(patterns, format)
             .read_all(&mut output)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("read all");
         drop(output);
         std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
@@ -550,13 +550,13 @@ mod tests {
 
     fn write(dir: &Path, name: &str, content: &[u8]) -> String {
         let path = dir.join(name);
-        std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, content).expect("write the file");
         path.display().to_string()
     }
 
     #[test]
     fn progress_reaches_the_input_size_and_a_resumed_run_starts_at_its_checkpoint() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let jsonl = write(
             dir.path(),
             "a.jsonl",
@@ -575,9 +575,7 @@ mod tests {
                 Arc::new(Ignore),
                 BatchLimits::default(),
             );
-            source
-                .read_all(&mut output)
-                .unwrap_or_else(|e| panic!("{e}"));
+            source.read_all(&mut output).expect("read all");
             let progress = output.progress().clone();
             drop(output);
             let events = std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()));
@@ -600,7 +598,7 @@ mod tests {
 
     #[test]
     fn globs_read_txt_and_jsonl_in_order_with_positions() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let txt = write(dir.path(), "b.txt", b"date 2021-08-03\n\nBody of b.\n");
         let jsonl = write(
             dir.path(),
@@ -623,7 +621,7 @@ mod tests {
 
     #[test]
     fn bad_records_become_dead_letters_and_good_ones_flow() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let jsonl = write(
             dir.path(),
             "feed.jsonl",
@@ -669,14 +667,14 @@ mod tests {
         FileSource::new(patterns, InputFormat::Auto)
             .with_decode(decode)
             .read_all(&mut output)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("read all");
         drop(output);
         std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     #[test]
     fn a_binary_txt_file_is_kept_byte_for_byte() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let bytes = b"\x89PNG\r\n\x1a\n\x00\xff binary";
         let txt = write(dir.path(), "image.txt", bytes);
         let events = read(vec![txt], InputFormat::Auto);
@@ -692,7 +690,7 @@ mod tests {
 
     #[test]
     fn an_empty_txt_file_is_a_dead_letter_and_an_empty_jsonl_file_is_nothing() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let txt = write(dir.path(), "empty.txt", b"");
         let jsonl = write(dir.path(), "empty.jsonl", b"");
         let lines = summary(&read(vec![txt.clone(), jsonl], InputFormat::Auto));
@@ -706,7 +704,7 @@ mod tests {
 
     #[test]
     fn articles_over_the_limit_are_dead_letters_with_their_size() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let big_text = "word ".repeat(2_000);
         let big_line = serde_json::json!({"id": "big", "text": big_text}).to_string();
         let jsonl = write(
@@ -750,13 +748,13 @@ mod tests {
 
     #[test]
     fn a_directory_path_reads_the_article_files_in_it_but_not_below() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         write(dir.path(), "a.txt", b"Body of a.\n");
         write(dir.path(), "b.jsonl", b"{\"id\":\"b1\",\"text\":\"B.\"}\n");
         write(dir.path(), "c.json", b"{\"id\":\"c1\",\"text\":\"C.\"}\n");
         write(dir.path(), "notes.md", b"not an article file\n");
         let nested = dir.path().join("older");
-        std::fs::create_dir(&nested).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(&nested).expect("create a directory");
         write(&nested, "d.txt", b"Below.\n");
         let events = read(vec![dir.path().display().to_string()], InputFormat::Auto);
         let ids: Vec<String> = events
@@ -774,12 +772,12 @@ mod tests {
         let config: FileSourceConfig =
             RawConfig::from_toml("paths = [\"a\"]\ndate_order = \"dmy\"\nmax_article_bytes = 500")
                 .and_then(RawConfig::parse)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("parse the config");
         assert_eq!(config.date_order, Some(byline_core::DateOrder::Dmy));
         assert_eq!(config.max_article_bytes, 500);
         let config: FileSourceConfig = RawConfig::from_toml("paths = [\"a\"]")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert_eq!(config.max_article_bytes, 2 * 1024 * 1024);
         let err = RawConfig::from_toml("paths = [\"a\"]\ndate_order = \"ymd\"")
             .and_then(RawConfig::parse::<FileSourceConfig>)
@@ -799,7 +797,7 @@ mod tests {
 
     #[test]
     fn a_txt_with_an_impossible_date_points_at_its_header_line() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let txt = write(
             dir.path(),
             "x.txt",
@@ -818,14 +816,14 @@ mod tests {
         let source = "paths = [\"ok/*.txt\", \"bad/[.txt\"]";
         let config: FileSourceConfig = RawConfig::from_toml(source)
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         let Err(BuildError::Config(err)) = FileSource::from_config(config) else {
             panic!("expected a config error");
         };
         assert_eq!(&source[err.span.unwrap_or_default()], "\"bad/[.txt\"");
         let config: FileSourceConfig = RawConfig::from_toml("paths = []")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert!(FileSource::from_config(config).is_err());
     }
 

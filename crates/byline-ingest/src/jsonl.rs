@@ -576,8 +576,7 @@ mod tests {
         let mut reads = Vec::new();
         loop {
             line.clear();
-            let read =
-                read_line_bounded(&mut reader, &mut line, 100).unwrap_or_else(|e| panic!("{e}"));
+            let read = read_line_bounded(&mut reader, &mut line, 100).expect("read line bounded");
             if read.consumed == 0 {
                 break;
             }

@@ -630,7 +630,7 @@ mod tests {
 
     #[test]
     fn a_minimal_config_builds_without_a_server_and_has_defaults() {
-        let source = build(MINIMAL).unwrap_or_else(|e| panic!("{e}"));
+        let source = build(MINIMAL).expect("build the component");
         assert_eq!(source.ack_wait, Duration::from_secs(30));
         assert_eq!(
             (source.max_ack_pending, source.batch, source.max_deliver),
@@ -645,7 +645,7 @@ mod tests {
         let source = build(&format!(
             "{MINIMAL}ack_wait = \"2s\"\nmax_ack_pending = 50\nbatch = 10\nmax_deliver = 3\nexit_when_drained = true\ntoken = \"t\"\n"
         ))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("build the component");
         assert_eq!(source.ack_wait, Duration::from_secs(2));
         assert_eq!(
             (source.max_ack_pending, source.batch, source.max_deliver),

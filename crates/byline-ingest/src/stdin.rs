@@ -153,11 +153,11 @@ mod tests {
     fn jsonl_is_the_default_and_txt_can_be_chosen() {
         let config: StdinConfig = RawConfig::from_toml("")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert_eq!(config.format, StdinFormat::Jsonl);
         let config: StdinConfig = RawConfig::from_toml("format = \"txt\"")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert_eq!(config.format, StdinFormat::Txt);
         assert_eq!(config.max_article_bytes, 2 * 1024 * 1024);
     }
@@ -165,11 +165,10 @@ mod tests {
     #[test]
     fn a_txt_input_over_the_limit_is_counted_not_kept() {
         let input = vec![b'x'; 100_000];
-        let (kept, size) =
-            read_bounded(&mut input.as_slice(), 1000).unwrap_or_else(|e| panic!("{e}"));
+        let (kept, size) = read_bounded(&mut input.as_slice(), 1000).expect("as slice");
         assert_eq!(size, 100_000);
         assert_eq!(kept.len(), 1001);
-        let (kept, size) = read_bounded(&mut &b"short"[..], 1000).unwrap_or_else(|e| panic!("{e}"));
+        let (kept, size) = read_bounded(&mut &b"short"[..], 1000).expect("read bounded");
         assert_eq!((kept.as_slice(), size), (&b"short"[..], 5));
     }
 }

@@ -19,12 +19,11 @@ fn articles() -> Vec<Article> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .map(|line| {
-            let mut value: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+            let mut value: serde_json::Value = serde_json::from_str(line).expect("parse JSON");
             // The fixture's gold quotes are not the stage's input.
             value["quotes"] = serde_json::Value::Array(Vec::new());
-            let json: ArticleJson = serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"));
-            let article = json.into_article().unwrap_or_else(|e| panic!("{e}"));
+            let json: ArticleJson = serde_json::from_value(value).expect("from value");
+            let article = json.into_article().expect("read the article back");
             article.analysis();
             article
         })

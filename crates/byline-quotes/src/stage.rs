@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn scope_is_read_from_config() {
         let config: QuotesConfig =
-            serde_json::from_str(r#"{"scope": "attribution"}"#).unwrap_or_else(|e| panic!("{e}"));
+            serde_json::from_str(r#"{"scope": "attribution"}"#).expect("parse JSON");
         assert_eq!(config.scope, Scope::Attribution);
         assert_eq!(QuotesConfig::default().scope, Scope::Speech);
         assert!(serde_json::from_str::<QuotesConfig>(r#"{"scope": "beliefs"}"#).is_err());
@@ -147,14 +147,14 @@ mod tests {
         let factory = registry
             .stage("quotes")
             .unwrap_or_else(|| panic!("not registered"));
-        let raw = RawConfig::from_toml("indirect = false\nmin_words = 4\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let raw =
+            RawConfig::from_toml("indirect = false\nmin_words = 4\n").expect("parse the TOML");
         let stage = factory
             .build(raw, &BuildContext::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("build the component");
         assert_eq!(stage.requires(), [Layer::TOKENS, Layer::ENTITIES]);
         assert_eq!(stage.provides(), [Layer::QUOTES]);
-        let raw = RawConfig::from_toml("colour = 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let raw = RawConfig::from_toml("colour = 1\n").expect("parse the TOML");
         assert!(factory.build(raw, &BuildContext::default()).is_err());
     }
 

@@ -12,8 +12,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn own_articles_meet_the_quality_bar() {
-    let report =
-        evaluate(&fixture(), &[], &QuotesStage::default(), true).unwrap_or_else(|e| panic!("{e}"));
+    let report = evaluate(&fixture(), &[], &QuotesStage::default(), true).expect("evaluate");
     assert_eq!(report.articles, 9);
     assert!(report.all.at_30.f1 >= 0.90, "{report}");
     assert!(report.all.speaker_accuracy >= 0.90, "{report}");
@@ -23,10 +22,10 @@ fn own_articles_meet_the_quality_bar() {
 
 #[test]
 fn three_fixture_articles_have_their_quotation_marks_stripped() {
-    let text = std::fs::read_to_string(fixture()).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(fixture()).expect("fixture");
     let stripped: Vec<serde_json::Value> = text
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}")))
+        .map(|l| serde_json::from_str(l).expect("parse JSON"))
         .filter(|a: &serde_json::Value| {
             a["id"].as_str().is_some_and(|id| id.ends_with("-stripped"))
         })

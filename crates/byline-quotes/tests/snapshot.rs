@@ -48,6 +48,6 @@ fn whole_article_quotes() {
     article.entities.sort_by_key(|e| e.start);
     QuotesStage::default()
         .process(&mut article)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the stage processes the article");
     insta::assert_json_snapshot!(article.to_json().quotes);
 }

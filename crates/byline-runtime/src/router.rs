@@ -156,7 +156,7 @@ mod tests {
         router
             .route(vec![article("1"), dead, article("2")])
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("the task");
         let received =
             |rx: &mut mpsc::Receiver<Batch>| rx.try_recv().map(|b| ids(&b)).unwrap_or_default();
         assert_eq!(received(&mut a_rx), ["1", "2"]);

@@ -127,7 +127,7 @@ mod tests {
         assert!(!shutdown.is_triggered());
         shutdown.trigger();
         assert!(shutdown.is_triggered());
-        waiter.await.unwrap_or_else(|e| panic!("{e}"));
+        waiter.await.expect("the task");
         shutdown.wait().await;
     }
 

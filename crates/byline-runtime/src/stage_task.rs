@@ -507,13 +507,10 @@ mod tests {
             Arc::default(),
         ));
         for id in ["0", "1", "2", "3", "4"] {
-            in_tx
-                .send(batch(&[id]))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            in_tx.send(batch(&[id])).await.expect("the task");
         }
         drop(in_tx);
-        task.await.unwrap_or_else(|e| panic!("{e}"));
+        task.await.expect("the task");
         let mut ids = Vec::new();
         while let Some(batch) = out_rx.recv().await {
             ids.extend(describe(&batch));

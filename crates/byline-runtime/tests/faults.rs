@@ -111,7 +111,7 @@ async fn run(config: &str, written: Written) -> RunSummary {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_and_an_endless_loop_both_reach_the_dead_letters_and_the_rest_flows() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     let mut ids: Vec<String> = (0..300).map(|i| format!("a{i}")).collect();
     ids[40] = "a40-panic".into();
@@ -181,7 +181,7 @@ fn flaky_config(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sink_that_fails_for_a_while_loses_nothing_and_holds_the_acks_back() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     let ids: Vec<String> = (0..2000).map(|i| format!("a{i}")).collect();
     write_jsonl(&input, &ids);
@@ -216,7 +216,7 @@ proptest::proptest! {
         concurrency in 1usize..4,
         ordered in proptest::bool::ANY,
     ) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let input = dir.path().join("in.jsonl");
         let ids: Vec<String> = faults
             .iter()
@@ -230,15 +230,15 @@ proptest::proptest! {
             .collect();
         write_jsonl(&input, &ids);
         // A few raw lines that are not articles at all.
-        let mut content = std::fs::read_to_string(&input).unwrap_or_else(|e| panic!("{e}"));
+        let mut content = std::fs::read_to_string(&input).expect("read the file");
         content.push_str("{broken\n{\"id\":\"empty\",\"text\":\"  \"}\n");
-        std::fs::write(&input, content).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&input, content).expect("write the file");
         let written = Written::default();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("build the component");
         let summary = runtime.block_on(run(
             &flaky_config(dir.path(), &input, sink_failures, concurrency, ordered),
             written.clone(),
@@ -259,24 +259,24 @@ async fn http_get(address: &str, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(address)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the task");
     stream
         .write_all(
             format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the task");
     let mut response = String::new();
     stream
         .read_to_string(&mut response)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the task");
     response
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_and_health_are_served_while_the_pipeline_runs() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     let ids: Vec<String> = (0..50).map(|i| format!("m{i}")).collect();
     write_jsonl(&input, &ids);
@@ -291,7 +291,7 @@ async fn metrics_and_health_are_served_while_the_pipeline_runs() {
         Path::new("test.toml"),
         &registry(Written::default()),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("parse the TOML");
     let bound = pipeline.api_address();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let run = tokio::spawn(pipeline.run_until(async {
@@ -333,6 +333,6 @@ async fn metrics_and_health_are_served_while_the_pipeline_runs() {
         "{health}"
     );
     let _ = stop.send(());
-    let summary = run.await.unwrap_or_else(|e| panic!("{e}"));
+    let summary = run.await.expect("the task");
     assert!(summary.succeeded(), "{summary}");
 }

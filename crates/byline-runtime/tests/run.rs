@@ -77,7 +77,7 @@ async fn run(config: &str) -> RunSummary {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pass_through_keeps_every_article_in_order_and_acks_them_all() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     let expected: Vec<String> = (0..1500).map(|i| format!("a{i}")).collect();
     write_jsonl(&input, &expected);
@@ -105,7 +105,7 @@ async fn a_pass_through_keeps_every_article_in_order_and_acks_them_all() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_panics_and_bad_lines_go_to_the_dead_letters_and_the_rest_flows_in_order() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     let all: Vec<String> = (0..700)
         .map(|i| match i % 100 {
@@ -118,7 +118,7 @@ async fn failures_panics_and_bad_lines_go_to_the_dead_letters_and_the_rest_flows
     write_jsonl(&input, &all);
     let mut content = std::fs::read_to_string(&input).unwrap_or_default();
     content.push_str("{not json\n{\"text\": \"\"}\n");
-    std::fs::write(&input, content).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&input, content).expect("write the file");
     let output = dir.path().join("out.jsonl");
     let data_dir = dir.path().join("data");
     let summary = run(&format!(
@@ -166,7 +166,7 @@ async fn failures_panics_and_bad_lines_go_to_the_dead_letters_and_the_rest_flows
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fan_out_reaches_every_sink_and_a_wired_errors_route_replaces_the_dead_letter_file() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let input = dir.path().join("in.jsonl");
     write_jsonl(
         &input,
@@ -206,15 +206,15 @@ async fn fan_out_reaches_every_sink_and_a_wired_errors_route_replaces_the_dead_l
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_request_stops_the_sources_and_drains_what_is_in_flight() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let output = dir.path().join("out.jsonl");
     let config = format!(
         "data_dir = {}\n[sources.forever]\ntype = \"endless\"\n[stages.mark]\ntype = \"marker\"\ninputs = [\"forever\"]\n[sinks.out]\ntype = \"file\"\ninputs = [\"mark\"]\npath = {}\n",
         quoted(&dir.path().join("data")),
         quoted(&output)
     );
-    let pipeline = Pipeline::from_toml(&config, Path::new("test.toml"), &registry())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let pipeline =
+        Pipeline::from_toml(&config, Path::new("test.toml"), &registry()).expect("parse the TOML");
     let summary = tokio::time::timeout(
         Duration::from_secs(20),
         pipeline.run_until(tokio::time::sleep(Duration::from_millis(200))),

@@ -724,10 +724,9 @@ mod tests {
 
     #[test]
     fn strftime_fields_are_filled_in_utc() {
-        let template =
-            PathTemplate::parse("out/articles-%Y-%m-%d.jsonl").unwrap_or_else(|e| panic!("{e}"));
+        let template = PathTemplate::parse("out/articles-%Y-%m-%d.jsonl").expect("parse");
         let now = chrono::DateTime::parse_from_rfc3339("2021-08-03T23:30:00-02:00")
-            .unwrap_or_else(|e| panic!("{e}"))
+            .expect("parse the time")
             .with_timezone(&Utc);
         assert_eq!(
             template.render(now, None),
@@ -740,7 +739,7 @@ mod tests {
         let source = "path = \"out/%Q.jsonl\"";
         let config: FileConfig = RawConfig::from_toml(source)
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         let Err(BuildError::Config(err)) = FileSink::from_config(config) else {
             panic!("expected a config error");
         };
@@ -750,41 +749,34 @@ mod tests {
 
     #[tokio::test]
     async fn writes_land_after_flush_in_created_directories_and_append() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("nested/deeper/out.jsonl");
         let mut sink = FileSink::new(PathTemplate::fixed(&path));
-        sink.write(&events(&["a", "b"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["a", "b"])).await.expect("the task");
+        sink.flush().await.expect("the task");
         assert_eq!(read_ids(&path), ["a", "b"]);
         let mut again = FileSink::new(PathTemplate::fixed(&path));
-        again
-            .write(&events(&["c"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        again.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        again.write(&events(&["c"])).await.expect("the task");
+        again.flush().await.expect("the task");
         assert_eq!(read_ids(&path), ["a", "b", "c"]);
     }
 
     #[tokio::test]
     async fn nothing_reaches_the_file_before_a_flush_for_small_batches() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("out.jsonl");
         let mut sink = FileSink::new(PathTemplate::fixed(&path));
-        sink.write(&events(&["a"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["a"])).await.expect("the task");
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), "");
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        sink.flush().await.expect("the task");
         assert_eq!(read_ids(&path), ["a"]);
     }
 
     #[tokio::test]
     async fn an_unwritable_path_fails_the_write() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let blocker = dir.path().join("file");
-        std::fs::write(&blocker, "").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&blocker, "").expect("write the file");
         let mut sink = FileSink::new(PathTemplate::fixed(&blocker.join("out.jsonl")));
         let err = sink.write(&events(&["a"])).await.err();
         assert!(
@@ -795,15 +787,13 @@ mod tests {
 
     #[tokio::test]
     async fn size_rotation_starts_numbered_files_without_splitting_a_line() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("out.jsonl");
         let mut sink = FileSink::new(PathTemplate::fixed(&path)).with_max_bytes(Some(250));
         let ids: Vec<String> = (0..10).map(|i| format!("article-{i}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        sink.write(&events(&refs))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&refs)).await.expect("the task");
+        sink.flush().await.expect("the task");
         let mut all = Vec::new();
         let mut index = 0;
         while rotated(&path, index).exists() {
@@ -818,27 +808,20 @@ mod tests {
         assert_eq!(rotated(&path, 2), dir.path().join("out.2.jsonl"));
         // A new sink appends to the last file that has room.
         let mut again = FileSink::new(PathTemplate::fixed(&path)).with_max_bytes(Some(250));
-        again
-            .write(&events(&["late"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        again.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        again.write(&events(&["late"])).await.expect("the task");
+        again.flush().await.expect("the task");
         assert!(!rotated(&path, index + 1).exists());
     }
 
     #[tokio::test]
     async fn a_file_removed_under_the_sink_fails_the_flush_and_is_recreated_on_the_next_write() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("sub/out.jsonl");
         let mut sink = FileSink::new(PathTemplate::fixed(&path));
-        sink.write(&events(&["a"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
-        std::fs::remove_dir_all(dir.path().join("sub")).unwrap_or_else(|e| panic!("{e}"));
-        sink.write(&events(&["b"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["a"])).await.expect("the task");
+        sink.flush().await.expect("the task");
+        std::fs::remove_dir_all(dir.path().join("sub")).expect("join the thread");
+        sink.write(&events(&["b"])).await.expect("the task");
         let err = sink
             .flush()
             .await
@@ -846,24 +829,20 @@ mod tests {
             .map(|e| e.message)
             .unwrap_or_default();
         assert!(err.contains("removed"), "{err}");
-        sink.write(&events(&["b"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["b"])).await.expect("the task");
+        sink.flush().await.expect("the task");
         assert_eq!(read_ids(&path), ["b"]);
     }
 
     #[tokio::test]
     async fn a_partial_line_left_by_a_crash_is_cut_off_before_appending() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("out.jsonl");
         std::fs::write(&path, "{\"id\":\"whole\",\"text\":\"x\"}\n{\"id\":\"half")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("write the file");
         let mut sink = FileSink::new(PathTemplate::fixed(&path));
-        sink.write(&events(&["next"]))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sink.flush().await.unwrap_or_else(|e| panic!("{e}"));
+        sink.write(&events(&["next"])).await.expect("the task");
+        sink.flush().await.expect("the task");
         assert_eq!(read_ids(&path), ["whole", "next"]);
     }
 

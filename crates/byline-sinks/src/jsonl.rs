@@ -53,12 +53,11 @@ mod tests {
     #[test]
     fn an_article_is_one_compact_line_in_the_output_contract() {
         let mut buffer = Vec::new();
-        encode(&article_event(), JsonStyle::Json, &mut buffer).unwrap_or_else(|e| panic!("{e}"));
-        let line = String::from_utf8(buffer).unwrap_or_else(|e| panic!("{e}"));
+        encode(&article_event(), JsonStyle::Json, &mut buffer).expect("article event");
+        let line = String::from_utf8(buffer).expect("from utf8");
         assert_eq!(line.matches('\n').count(), 1);
         assert!(line.ends_with('\n'));
-        let value: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
+        let value: serde_json::Value = serde_json::from_str(&line).expect("parse JSON");
         assert_eq!(value["id"], "a1");
         assert_eq!(value["text"], "Héllo 👋 world");
         assert_eq!(value["title"], "Greeting");
@@ -68,11 +67,10 @@ mod tests {
     #[test]
     fn pretty_output_spans_lines_and_parses_back() {
         let mut buffer = Vec::new();
-        encode(&article_event(), JsonStyle::Pretty, &mut buffer).unwrap_or_else(|e| panic!("{e}"));
-        let text = String::from_utf8(buffer).unwrap_or_else(|e| panic!("{e}"));
+        encode(&article_event(), JsonStyle::Pretty, &mut buffer).expect("article event");
+        let text = String::from_utf8(buffer).expect("from utf8");
         assert!(text.lines().count() > 5);
-        let value: serde_json::Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("parse JSON");
         assert_eq!(value["id"], "a1");
     }
 
@@ -84,9 +82,8 @@ mod tests {
             Ack::untracked(),
         );
         let mut buffer = Vec::new();
-        encode(&event, JsonStyle::Json, &mut buffer).unwrap_or_else(|e| panic!("{e}"));
-        let value: serde_json::Value =
-            serde_json::from_slice(&buffer).unwrap_or_else(|e| panic!("{e}"));
+        encode(&event, JsonStyle::Json, &mut buffer).expect("encode");
+        let value: serde_json::Value = serde_json::from_slice(&buffer).expect("parse JSON");
         assert_eq!(value["raw"], "{not json");
         assert_eq!(value["error"]["line"], 2);
     }

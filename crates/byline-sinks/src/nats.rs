@@ -339,7 +339,7 @@ mod tests {
     fn a_minimal_config_builds_without_a_server() {
         let sink =
             build("url = \"nats://127.0.0.1:1\"\nsubject = \"articles.out\"\nstream = \"RESULTS\"")
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("build the component");
         assert_eq!(sink.stream.subjects, ["articles.out"]);
         assert_eq!(sink.stream.retention, stream::RetentionPolicy::Limits);
     }
@@ -349,7 +349,7 @@ mod tests {
         let sink = build(
             "url = \"nats://h:4222\"\nsubject = \"a\"\nstream = \"S\"\nretention = \"workqueue\"\nmax_age = \"24h\"\nmax_bytes = 1000000",
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("build the component");
         assert_eq!(sink.stream.retention, stream::RetentionPolicy::WorkQueue);
         assert_eq!(sink.stream.max_age, Duration::from_secs(86_400));
         assert_eq!(sink.stream.max_bytes, 1_000_000);

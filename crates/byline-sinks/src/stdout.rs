@@ -75,11 +75,11 @@ mod tests {
     fn the_format_defaults_to_json_and_accepts_pretty() {
         let config: StdoutConfig = RawConfig::from_toml("")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert_eq!(config.format, JsonStyle::Json);
         let config: StdoutConfig = RawConfig::from_toml("format = \"pretty\"")
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("parse the config");
         assert_eq!(config.format, JsonStyle::Pretty);
     }
 

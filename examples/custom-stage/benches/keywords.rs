@@ -51,9 +51,8 @@ fn corpus(accent: &str) -> Vec<Article> {
 fn main() {
     let config: KeywordsConfig = RawConfig::from_toml(LISTS)
         .and_then(RawConfig::parse)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stage =
-        KeywordsStage::build(config, &BuildContext::default()).unwrap_or_else(|e| panic!("{e}"));
+        .expect("parse the config");
+    let stage = KeywordsStage::build(config, &BuildContext::default()).expect("build the stage");
     for (name, accent) in [("ASCII", "report"), ("with accents", "Élysée")] {
         let mut articles = corpus(accent);
         let bytes: usize = articles.iter().map(|a| a.text().len()).sum();

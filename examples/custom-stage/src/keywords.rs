@@ -199,8 +199,8 @@ mod tests {
     fn stage(source: &str) -> KeywordsStage {
         let config = RawConfig::from_toml(source)
             .and_then(RawConfig::parse)
-            .unwrap_or_else(|e| panic!("{e}"));
-        KeywordsStage::build(config, &BuildContext::default()).unwrap_or_else(|e| panic!("{e}"))
+            .expect("parse the config");
+        KeywordsStage::build(config, &BuildContext::default()).expect("build the stage")
     }
 
     fn tags(stage: &KeywordsStage, text: &str) -> Vec<Value> {
@@ -317,7 +317,7 @@ mod tests {
         ] {
             let config: KeywordsConfig = RawConfig::from_toml(source)
                 .and_then(RawConfig::parse)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("parse the config");
             let err = KeywordsStage::build(config, &context)
                 .err()
                 .map(|e| e.to_string());

@@ -23,7 +23,7 @@ fn text(bytes: &[u8]) -> String {
 fn write(dir: &Path, name: &str, content: &str) {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(parent).expect("create directories");
     }
     std::fs::write(&path, content).unwrap_or_else(|e| panic!("writing {name}: {e}"));
 }
@@ -70,7 +70,7 @@ fn keywords_of(article: &Value) -> Vec<(String, String, usize, usize)> {
 
 #[test]
 fn list_shows_the_plugin_beside_the_built_ins() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     let out = run_in(dir.path(), &["list"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let listing = text(&out.stdout);
@@ -84,7 +84,7 @@ fn list_shows_the_plugin_beside_the_built_ins() {
 
 #[test]
 fn a_pipeline_runs_through_keywords() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     write_articles(dir.path());
     write(
         dir.path(),
@@ -144,7 +144,7 @@ path = "out/articles.jsonl"
 
 #[test]
 fn a_typo_in_the_plugin_table_is_reported_at_its_line() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     write_articles(dir.path());
     write(
         dir.path(),
@@ -162,7 +162,7 @@ fn a_typo_in_the_plugin_table_is_reported_at_its_line() {
 
 #[test]
 fn the_python_word_count_stage_runs_in_the_same_binary() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temp dir");
     write_articles(dir.path());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../exec-python/wordcount.py");
     write(

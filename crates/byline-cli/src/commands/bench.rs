@@ -343,10 +343,10 @@ mod tests {
 
     #[test]
     fn generated_articles_are_valid_input_of_the_requested_size() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("in.jsonl");
-        let (bytes, words) = generate(&path, 20, 100).unwrap_or_else(|e| panic!("{e}"));
-        let content = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (bytes, words) = generate(&path, 20, 100).expect("generate");
+        let content = std::fs::read_to_string(&path).expect("read the file");
         assert_eq!(content.len() as u64, bytes);
         assert_eq!(content.lines().count(), 20);
         assert!((2000..2400).contains(&words), "{words}");

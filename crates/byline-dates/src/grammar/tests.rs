@@ -29,7 +29,7 @@ pub(crate) fn tag_2021_08_03(text: &str) -> Vec<Row> {
 }
 
 pub(crate) fn tag_with(text: &str, dct: Option<NaiveDate>) -> Vec<Row> {
-    let triggers = Triggers::new().unwrap_or_else(|e| panic!("{e}"));
+    let triggers = Triggers::new().expect("build the triggers");
     let analysis = byline_core::Article::new("t", text).analysis().clone();
     super::tag(text, &analysis, &triggers, Anchor { dct })
         .into_iter()

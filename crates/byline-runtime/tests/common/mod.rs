@@ -47,5 +47,5 @@ pub fn write_jsonl(path: &Path, ids: &[String]) {
             )
         })
         .collect();
-    std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, content).expect("write the file");
 }
