@@ -128,7 +128,10 @@ pub fn jsonl(data: &[u8]) {
     };
     match byline_ingest::jsonl::decode_line_with(line, &options(selector)) {
         Ok(article) => {
-            assert!(!article.text().trim().is_empty(), "an empty text was accepted");
+            assert!(
+                !article.text().trim().is_empty(),
+                "an empty text was accepted"
+            );
             assert!(!article.id.is_empty(), "an article without an id");
             if let Some(p) = &article.published {
                 check_published(p);
@@ -162,7 +165,10 @@ pub fn txt(data: &[u8]) {
                 "the body {:?} is not the end of the file",
                 article.text()
             );
-            assert!(!article.text().trim().is_empty(), "an empty body was accepted");
+            assert!(
+                !article.text().trim().is_empty(),
+                "an empty body was accepted"
+            );
             if let Some(p) = &article.published {
                 check_published(p);
             }
@@ -240,7 +246,10 @@ pub fn config(data: &[u8]) {
             let _ = pipeline.components_in_order();
         }
         Err(errors) => {
-            assert!(!errors.diagnostics.is_empty(), "an error without a diagnostic");
+            assert!(
+                !errors.diagnostics.is_empty(),
+                "an error without a diagnostic"
+            );
             for d in &errors.diagnostics {
                 if let Some(span) = &d.span {
                     assert!(
