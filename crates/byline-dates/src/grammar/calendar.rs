@@ -163,7 +163,12 @@ pub(crate) fn month_date(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
                         (Direction::Forward, Some(d)) if d < dct => year + 1,
                         _ => year,
                     };
-                    format!("{year:04}-{month:02}-{day:02}")
+                    // A step across year 0 or 9999 has no TIMEX3 year: leave it unknown.
+                    if crate::anchor::year_ok(year) {
+                        format!("{year:04}-{month:02}-{day:02}")
+                    } else {
+                        format!("XXXX-{month:02}-{day:02}")
+                    }
                 }
                 _ => cx.anchor.month_day(month, day, direction),
             };
@@ -701,6 +706,25 @@ pub(crate) fn ordinal_part(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use crate::grammar::tests::tag_2021_08_03 as tag;
+    use crate::grammar::tests::tag_with;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn last_or_next_month_day_stays_within_four_digit_years() {
+        // Found by fuzzing: "last Aug. 30" published on 1 January of year 0 gave the
+        // value "-001-08-30", and "next" on the last day of 9999 a five-digit year.
+        assert_eq!(
+            tag_with("It began last Aug. 30.", NaiveDate::from_ymd_opt(0, 1, 1)),
+            [("last Aug. 30", "DATE", "XXXX-08-30", None)]
+        );
+        assert_eq!(
+            tag_with(
+                "It ends next Aug. 30.",
+                NaiveDate::from_ymd_opt(9999, 12, 31)
+            ),
+            [("next Aug. 30", "DATE", "XXXX-08-30", None)]
+        );
+    }
 
     #[test]
     fn month_forms() {

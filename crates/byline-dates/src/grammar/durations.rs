@@ -274,7 +274,14 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
     if cx.is(last + 1, "old") || (unit == Unit::Quarter && !plural && cx.is(last + 1, "of")) {
         return None;
     }
-    if unit == Unit::Quarter && plural && cx.word(unit_index - 1).is_some_and(|w| w.hyphen_after) {
+    // `checked_sub`: the unit may be the sentence's first word ("Quarters were ...").
+    if unit == Unit::Quarter
+        && plural
+        && unit_index
+            .checked_sub(1)
+            .and_then(|k| cx.word(k))
+            .is_some_and(|w| w.hyphen_after)
+    {
         return None;
     }
     if unit == Unit::Second
@@ -364,6 +371,14 @@ pub(crate) fn duration(cx: &Context<'_, '_>, i: usize) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use crate::grammar::tests::tag_2021_08_03 as tag;
+
+    #[test]
+    fn a_sentence_may_start_with_plural_quarters() {
+        // Found by fuzzing: the check for "three-quarters" looked at the word before the
+        // unit, which underflowed (a panic with overflow checks) when there was none.
+        assert_eq!(tag("Quarters were inspected."), []);
+        assert_eq!(tag("quarters"), []);
+    }
 
     #[test]
     fn durations() {
