@@ -15,7 +15,7 @@ use byline_core::{Article, BuildError, DateOrder, Published, Registry, Stage};
 use byline_dates::{DatesConfig, DatesStage};
 use byline_entities::{EntitiesConfig, EntitiesStage};
 use byline_ingest::record::DecodeOptions;
-use byline_quotes::{QuotesConfig, QuotesStage};
+use byline_quotes::{QuotesConfig, QuotesStage, Scope};
 
 /// A JSONL line or txt file larger than this is refused before decoding: small enough
 /// that the "too large" path is reachable by the fuzzer.
@@ -345,6 +345,11 @@ pub fn quotes(data: &[u8]) {
         markless: flags & 2 == 0,
         stances: flags & 4 != 0,
         min_words: usize::from((flags >> 3) % 6),
+        scope: if flags & 128 == 0 {
+            Scope::Speech
+        } else {
+            Scope::Attribution
+        },
     });
     let mut article = Article::new("fuzz", String::from_utf8_lossy(text).into_owned());
     run(entities_stage(), &mut article);
