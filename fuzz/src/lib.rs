@@ -121,32 +121,44 @@ fn check_published(published: &Published) {
     assert_eq!(again.as_str(), published.as_str(), "{:?}", published.raw());
 }
 
-/// The first byte picks `date_order`; the rest is one JSONL line.
-pub fn jsonl(data: &[u8]) {
-    let Some((&selector, line)) = data.split_first() else {
-        return;
-    };
-    match byline_ingest::jsonl::decode_line_with(line, &options(selector)) {
+/// What a reader made of `input` bytes: an article that keeps the output contract, or an
+/// error whose message stays linear in the input.
+fn check_decoded(
+    decoded: &Result<Article, byline_ingest::record::RecordError>,
+    input: usize,
+) -> Option<&Article> {
+    match decoded {
         Ok(article) => {
             assert!(
                 !article.text().trim().is_empty(),
                 "an empty text was accepted"
             );
-            assert!(!article.id.is_empty(), "an article without an id");
             if let Some(p) = &article.published {
                 check_published(p);
             }
-            check_article(&article);
+            check_article(article);
+            Some(article)
         }
         Err(e) => {
             let message = e.describe(&byline_core::Position::of_source("fuzz".into()));
             assert!(
-                message.len() <= 2048 + 2 * line.len(),
-                "a {}-byte error for a {}-byte line",
-                message.len(),
-                line.len()
+                message.len() <= 2048 + 2 * input,
+                "a {}-byte error for {input} bytes of input",
+                message.len()
             );
+            None
         }
+    }
+}
+
+/// The first byte picks `date_order`; the rest is one JSONL line.
+pub fn jsonl(data: &[u8]) {
+    let Some((&selector, line)) = data.split_first() else {
+        return;
+    };
+    let decoded = byline_ingest::jsonl::decode_line_with(line, &options(selector));
+    if let Some(article) = check_decoded(&decoded, line.len()) {
+        assert!(!article.id.is_empty(), "an article without an id");
     }
 }
 
@@ -155,34 +167,16 @@ pub fn txt(data: &[u8]) {
     let Some((&selector, content)) = data.split_first() else {
         return;
     };
-    match byline_ingest::txt::decode_with(Some("fuzz"), content, &options(selector)) {
-        Ok(article) => {
-            let content = std::str::from_utf8(content)
-                .unwrap_or_else(|e| panic!("a file with invalid UTF-8 was accepted: {e}"));
-            // The body is the end of the file, never altered.
-            assert!(
-                content.ends_with(article.text()),
-                "the body {:?} is not the end of the file",
-                article.text()
-            );
-            assert!(
-                !article.text().trim().is_empty(),
-                "an empty body was accepted"
-            );
-            if let Some(p) = &article.published {
-                check_published(p);
-            }
-            check_article(&article);
-        }
-        Err(e) => {
-            let message = e.describe(&byline_core::Position::of_source("fuzz".into()));
-            assert!(
-                message.len() <= 2048 + 2 * content.len(),
-                "a {}-byte error for a {}-byte file",
-                message.len(),
-                content.len()
-            );
-        }
+    let decoded = byline_ingest::txt::decode_with(Some("fuzz"), content, &options(selector));
+    if let Some(article) = check_decoded(&decoded, content.len()) {
+        let content = std::str::from_utf8(content)
+            .unwrap_or_else(|e| panic!("a file with invalid UTF-8 was accepted: {e}"));
+        // The body is the end of the file, never altered.
+        assert!(
+            content.ends_with(article.text()),
+            "the body {:?} is not the end of the file",
+            article.text()
+        );
     }
 }
 
