@@ -331,14 +331,10 @@ fn month_number(word: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    let word = word.to_ascii_lowercase();
-    if word == "sept" {
+    if word.eq_ignore_ascii_case("sept") {
         return Some(9);
     }
-    MONTHS
-        .iter()
-        .position(|m| *m == word || (word.len() == 3 && m.starts_with(&word)))
-        .map(|i| i as u32 + 1)
+    position_of_name(&MONTHS, word).map(|i| i + 1)
 }
 
 fn weekday_number(word: &str) -> Option<u32> {
@@ -351,9 +347,15 @@ fn weekday_number(word: &str) -> Option<u32> {
         "saturday",
         "sunday",
     ];
+    position_of_name(&DAYS, word)
+}
+
+/// Where `word` (any case; the whole name or its first three letters) stands in `names`.
+fn position_of_name(names: &[&str], word: &str) -> Option<u32> {
     let word = word.to_ascii_lowercase();
-    DAYS.iter()
-        .position(|d| *d == word || (word.len() == 3 && d.starts_with(&word)))
+    names
+        .iter()
+        .position(|name| *name == word || (word.len() == 3 && name.starts_with(&word)))
         .map(|i| i as u32)
 }
 

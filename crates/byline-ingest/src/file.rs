@@ -519,6 +519,11 @@ mod tests {
 
     /// Runs a file source over `patterns` and returns what it emitted.
     fn read(patterns: Vec<String>, format: InputFormat) -> Vec<Event> {
+        run(FileSource::new(patterns, format))
+    }
+
+    /// Runs `source` once and returns what it emitted.
+    fn run(source: FileSource) -> Vec<Event> {
         let channel = Arc::new(Collect::default());
         let mut output = SourceOutput::new(
             "wire".into(),
@@ -526,9 +531,7 @@ mod tests {
             Arc::new(Ignore),
             BatchLimits::default(),
         );
-        FileSource::new(patterns, format)
-            .read_all(&mut output)
-            .expect("read all");
+        source.read_all(&mut output).expect("read all");
         drop(output);
         std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
@@ -657,19 +660,7 @@ mod tests {
 
     /// Runs a file source with `decode` options over `patterns`.
     fn read_with(patterns: Vec<String>, decode: DecodeOptions) -> Vec<Event> {
-        let channel = Arc::new(Collect::default());
-        let mut output = SourceOutput::new(
-            "wire".into(),
-            channel.clone(),
-            Arc::new(Ignore),
-            BatchLimits::default(),
-        );
-        FileSource::new(patterns, InputFormat::Auto)
-            .with_decode(decode)
-            .read_all(&mut output)
-            .expect("read all");
-        drop(output);
-        std::mem::take(&mut *channel.0.lock().unwrap_or_else(|e| e.into_inner()))
+        run(FileSource::new(patterns, InputFormat::Auto).with_decode(decode))
     }
 
     #[test]
